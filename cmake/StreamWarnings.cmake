@@ -2,7 +2,7 @@
 add_library(stream_warnings INTERFACE)
 target_compile_options(stream_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual -Wformat=2
-  -Wcast-align -Wnull-dereference -Wimplicit-fallthrough)
+  -Wcast-align -Wimplicit-fallthrough)
 if(STREAM_WERROR)
   target_compile_options(stream_warnings INTERFACE -Werror)
 endif()

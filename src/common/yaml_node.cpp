@@ -3,11 +3,13 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "stream/common/error.hpp"
+#include "stream/common/limits.hpp"
 
 namespace stream::yaml {
 namespace {
@@ -32,8 +34,8 @@ std::string trim(std::string s) {
 
 // YAML 1.1/1.2 spellings of infinity and NaN that yaml-cpp accepts.
 bool is_inf_token(const std::string& s, int* sign) {
-  static const std::set<std::string> pos = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-                                            "inf", "Infinity", "infinity"};
+  static const std::set<std::string> pos = {".inf",  ".Inf", ".INF",     "+.inf",   "+.Inf",
+                                            "+.INF", "inf",  "Infinity", "infinity"};
   static const std::set<std::string> neg = {"-.inf", "-.Inf", "-.INF", "-inf", "-Infinity"};
   if (pos.count(s)) {
     *sign = 1;
@@ -53,8 +55,18 @@ bool is_nan_token(const std::string& s) {
 }  // namespace
 
 Node Node::load_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path, "", "is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", "cannot open file (does it exist and is it readable?)");
+  const auto bytes = std::filesystem::file_size(path, ec);
+  if (!ec && static_cast<std::int64_t>(bytes) > limits().max_file_bytes) {
+    throw InputError(
+        path, "",
+        "file is " + std::to_string(bytes) +
+            " bytes, above the limit max_file_bytes = " + std::to_string(limits().max_file_bytes));
+  }
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw InputError(path, "", "read error");
@@ -170,7 +182,8 @@ std::int64_t Node::as_int(std::int64_t min, std::int64_t max) const {
     if (end == nullptr || *end != '\0' || s.find_first_of("0123456789") == std::string::npos) {
       fail("expected an integer, got '" + s + "'");
     }
-    if (!std::isfinite(d) || errno == ERANGE || d >= 9.2233720368547e18 || d <= -9.2233720368547e18) {
+    if (!std::isfinite(d) || errno == ERANGE || d >= 9.2233720368547e18 ||
+        d <= -9.2233720368547e18) {
       fail("integer '" + s + "' is out of range");
     }
     if (std::floor(d) != d) fail("expected an integer, got '" + s + "'");

@@ -1,10 +1,9 @@
-#include "stream/common/yaml_node.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "stream/common/error.hpp"
+#include "stream/common/yaml_node.hpp"
 
 using stream::InputError;
 using stream::yaml::Node;

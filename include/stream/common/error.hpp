@@ -41,7 +41,7 @@ class InternalError : public std::logic_error {
 }  // namespace stream
 
 /// Always-on invariant check. Use for conditions that only a bug can violate.
-#define STREAM_ASSERT(cond, msg)                                              \
-  do {                                                                        \
+#define STREAM_ASSERT(cond, msg)                                                   \
+  do {                                                                             \
     if (!(cond)) ::stream::throw_internal_error(__FILE__, __LINE__, #cond, (msg)); \
   } while (false)

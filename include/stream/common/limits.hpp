@@ -10,14 +10,14 @@
 namespace stream {
 
 struct Limits {
-  std::int64_t max_loop_size = std::int64_t{1} << 32;        ///< one loop dimension
-  std::int64_t max_layer_macs = std::int64_t{1} << 50;       ///< product of a layer's loops
-  std::int64_t max_memory_bits = std::int64_t{1} << 50;      ///< one memory instance (128 TiB)
-  std::int64_t max_nodes = 1'000'000;                        ///< workload graph nodes
-  std::int64_t max_cores = 4096;                             ///< cores of one accelerator
-  std::int64_t max_cns = 20'000'000;                         ///< computation nodes of a point
-  std::int64_t max_sweep_points = std::int64_t{1} << 40;     ///< points of a sweep
-  std::int64_t max_file_bytes = std::int64_t{1} << 31;       ///< one input file
+  std::int64_t max_loop_size = std::int64_t{1} << 32;     ///< one loop dimension
+  std::int64_t max_layer_macs = std::int64_t{1} << 50;    ///< product of a layer's loops
+  std::int64_t max_memory_bits = std::int64_t{1} << 50;   ///< one memory instance (128 TiB)
+  std::int64_t max_nodes = 1'000'000;                     ///< workload graph nodes
+  std::int64_t max_cores = 4096;                          ///< cores of one accelerator
+  std::int64_t max_cns = 20'000'000;                      ///< computation nodes of a point
+  std::int64_t max_sweep_points = std::int64_t{1} << 40;  ///< points of a sweep
+  std::int64_t max_file_bytes = std::int64_t{1} << 31;    ///< one input file
 
   /// Sets limit `name` (e.g. "max_cns") from text; throws InputError naming `source`.
   void set(const std::string& name, const std::string& value, const std::string& source);

@@ -28,8 +28,8 @@ enum class ChannelKind : std::uint8_t { kLink, kBus };
 struct ChannelSpec {
   std::string label;  ///< e.g. "link 0->1", "bus [6,0,1,2,3] hub 6"
   ChannelKind kind = ChannelKind::kLink;
-  double bandwidth_bits_per_cycle = 0;  ///< may be +inf (a transfer then takes 0 cycles)
-  double energy_pj_per_cycle = 0;       ///< per cycle the channel is busy
+  double bandwidth_bits_per_cycle = 0;          ///< may be +inf (a transfer then takes 0 cycles)
+  double energy_pj_per_cycle = 0;               ///< per cycle the channel is busy
   std::vector<std::pair<CoreId, CoreId>> hops;  ///< the directed core pairs it connects
 };
 

@@ -14,8 +14,8 @@
 
 namespace stream::hardware {
 
-using workload::MemOperand;
 using workload::kNumMemOperands;
+using workload::MemOperand;
 
 enum class PortType : std::uint8_t { kRead, kWrite, kReadWrite };
 
@@ -62,7 +62,7 @@ struct MemoryInstanceSpec {
 /// A memory instance placed in the hierarchy.
 struct MemoryLevelSpec {
   MemoryInstanceSpec memory;
-  std::vector<MemOperand> operands;  ///< the memory operands stored here
+  std::vector<MemOperand> operands;    ///< the memory operands stored here
   std::vector<int> served_dimensions;  ///< array dims (indices) one instance spans
   /// port_alloc[op][dir] = index into memory.ports, or -1 when op/dir is not served here.
   std::array<std::array<int, kNumDirections>, kNumMemOperands> port_alloc{};
@@ -83,9 +83,9 @@ struct OperationalArraySpec {
 /// One spatial unrolling: for each array dimension the layer loop(s) unrolled on it,
 /// e.g. {D1: [K, 32], D2: [C, 32]}.
 struct SpatialUnroll {
-  int array_dim;          ///< index into OperationalArraySpec::dimensions
-  std::string loop_dim;   ///< layer loop dimension, upper case
-  std::int64_t unroll;    ///< >= 1
+  int array_dim;         ///< index into OperationalArraySpec::dimensions
+  std::string loop_dim;  ///< layer loop dimension, upper case
+  std::int64_t unroll;   ///< >= 1
   bool operator==(const SpatialUnroll&) const = default;
 };
 using Dataflow = std::vector<SpatialUnroll>;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "stream/common/yaml_node.hpp"
 #include "stream/hardware/accelerator_spec.hpp"
 #include "stream/hardware/core_spec.hpp"
 
@@ -13,6 +14,8 @@ namespace stream::hardware {
 /// r_port, w_port, rw_port, min_r_granularity, ... and per-operand port dicts).
 CoreSpec read_core(const std::string& path);
 CoreSpec parse_core(const std::string& text, const std::string& name);
+/// A core from an already loaded YAML document (e.g. a sweep's template instance).
+CoreSpec core_from_yaml(const yaml::Node& root);
 
 /// An accelerator file in the 2024 form (string connectivity with a global bandwidth and
 /// `offchip_core`) or the 2025+ form (`offchip_core_id`, link and bus entries). Core files are
