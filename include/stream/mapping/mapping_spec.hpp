@@ -24,12 +24,12 @@ struct TilingLoop {
 };
 
 struct MappingEntrySpec {
-  std::string name;  ///< node name, operator type, or "default"
-  std::vector<CoreId> core_allocation;  ///< one = fixed; several = the allocator chooses
+  std::string name;                       ///< node name, operator type, or "default"
+  std::vector<CoreId> core_allocation;    ///< one = fixed; several = the allocator chooses
   bool core_allocation_is_fixed = false;  ///< with an inter-core split: group k -> core k
   std::optional<std::vector<TilingLoop>> intra_core_tiling;  ///< absent = layer by layer
   std::vector<TilingLoop> inter_core_tiling;
-  std::string where;  ///< file and YAML path, for messages
+  std::string where;  ///< YAML path and line in MappingSpec::file, for messages
 };
 
 struct TilingCutoff {

@@ -1,0 +1,18 @@
+#pragma once
+// The stream-hpc subcommands. Each registers its options on the CLI11 app and returns the
+// action to run once the command line is parsed. Only the application prints.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace stream::app {
+
+using Action = std::function<int()>;
+
+/// `stream-hpc inspect`: readable summaries (or JSON) of a workload, an accelerator, a mapping.
+void register_inspect(CLI::App& app, Action& action);
+
+/// The --version text: version, git describe, build type, compiler and library versions.
+std::string version_text();
+
+}  // namespace stream::app

@@ -1,0 +1,153 @@
+// Output tests of the stream-hpc command line (Google Benchmark's "output test" idea): run the
+// real binary, check the exit code and match what it prints.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kExe = STREAM_HPC_EXE;
+const std::string kRef = std::string(STREAM_TEST_DATA_DIR) + "/reference";
+
+struct Result {
+  int code = -1;
+  std::string out;  // stdout and stderr
+};
+
+Result run(const std::string& args) {
+  Result r;
+  const std::string cmd = kExe + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+fs::path temp_dir() {
+  auto d = fs::temp_directory_path() / ("stream_cli_" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+TEST(Cli, HelpAndVersion) {
+  auto r = run("--help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("inspect"), std::string::npos) << r.out;
+  r = run("--version");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(stream-hpc \d+\.\d+\.\d+ \(git )"))) << r.out;
+  for (const char* lib :
+       {"MPI", "HDF5", "oneTBB", "OpenMP", "protobuf", "yaml-cpp", "CLI11", "nlohmann-json"}) {
+    EXPECT_NE(r.out.find(lib), std::string::npos) << lib << "\n" << r.out;
+  }
+}
+
+TEST(Cli, UnknownSubcommandOrOptionExits2) {
+  EXPECT_EQ(run("frobnicate").code, 2);
+  EXPECT_EQ(run("inspect --no-such-flag").code, 2);
+  const auto r = run("inspect");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("give at least one of --accelerator, --workload, --mapping"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(Cli, InspectAcceleratorTables) {
+  const auto r =
+      run("inspect --accelerator " + kRef + "/stream2023/inputs/hardware/tpu_like_quad_core.yaml");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Accelerator TPU-like-quad-core"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("7 cores, off-chip core 6"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(sram_1MB_W\s+I2\s+8388608 \(1 MiB\)\s+1024)")))
+      << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(0\s+3\s+0->1->3 \*)"))) << r.out;
+  EXPECT_NE(r.out.find("bus [6,0,1,2,3,4,5] hub 6"), std::string::npos);
+}
+
+TEST(Cli, InspectWorkloadAndMapping) {
+  const auto r = run("inspect --workload " + kRef +
+                     "/stream2023/inputs/workload/resnet18.onnx --accelerator " + kRef +
+                     "/stream2023/inputs/hardware/tpu_like_quad_core.yaml --mapping " + kRef +
+                     "/stream2023/inputs/mapping/tpu_like_quad_core_oy.yaml");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("49 nodes, 31 costed layers"), std::string::npos) << r.out;
+  // conv1: K64 C3 OY112 OX112 FY7 FX7, stride 2, padding 3, 118,013,952 MACs.
+  EXPECT_NE(r.out.find("118013952"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("scheduler priority memory"), std::string::npos);
+}
+
+TEST(Cli, InspectJson) {
+  const auto dir = temp_dir();
+  const auto out = (dir / "inspect.json").string();
+  const auto r = run("inspect --workload zoo:fsrcnn --accelerator " + kRef +
+                     "/validation/diana/accelerator.yaml --json " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::ifstream in(out);
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["workload"]["layer_count"], 8);
+  EXPECT_EQ(j["workload"]["layers"][0]["loop_sizes"]["OY"], 540);
+  EXPECT_EQ(j["accelerator"]["offchip_core"], 4);
+  bool shared = false;
+  for (const auto& m : j["accelerator"]["top_memories"])
+    shared = shared || (m["name"] == "sram_256KB" && m["cores"].size() == 4);
+  EXPECT_TRUE(shared);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, TruncatedOnnxExits2WithMessage) {
+  const auto dir = temp_dir();
+  const auto bad = (dir / "truncated.onnx").string();
+  {
+    std::ifstream in(kRef + "/stream2023/inputs/workload/resnet18.onnx", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(bad, std::ios::binary) << bytes.substr(0, bytes.size() / 3);
+  }
+  const auto r = run("inspect --workload " + bad);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("stream-hpc: error: " + bad + ":"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("terminate"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, YamlTabErrorExits2WithLine) {
+  const auto dir = temp_dir();
+  const auto bad = (dir / "tabbed.yaml").string();
+  std::ofstream(bad) << "name: x\ncores:\n\t0: core.yaml\n";
+  const auto r = run("inspect --accelerator " + bad);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find(bad + ": YAML syntax error at line 3"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, MappingNamingMissingCoreExits2) {
+  const auto dir = temp_dir();
+  const auto bad = (dir / "mapping.yaml").string();
+  std::ofstream(bad) << "- {name: default, core_allocation: [0, 9]}\n";
+  const auto r = run("inspect --workload zoo:fsrcnn --accelerator " + kRef +
+                     "/stream2023/inputs/hardware/tpu_like_single_core.yaml --mapping " + bad);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("core_allocation names core 9, which the accelerator"), std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, BadLimitExits2) {
+  const auto r = run("--limit max_cns=-4 inspect --workload zoo:fsrcnn");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("expected a positive integer"), std::string::npos) << r.out;
+}
+
+}  // namespace
