@@ -397,13 +397,21 @@ std::array<bool, workload::kNumMemOperands> too_large_operands(
 }
 
 std::uint64_t cost_key(const CostQuery& q) {
+  if (q.layer == nullptr || q.core == nullptr) {
+    throw InputError("cost query", "", "a cost query needs a layer and a core");
+  }
   StableHasher h;
   h.str("zigzag-2.4.5-cost-v1");
   const auto& l = *q.layer;
   h.u64(l.dims.size());
+  const bool cn = !q.loop_sizes.empty() && q.loop_sizes.size() == l.dims.size();
   for (std::size_t d = 0; d < l.dims.size(); ++d) {
     h.str(l.dims[d].name);
-    h.i64(q.loop_sizes.empty() ? l.dims[d].size : q.loop_sizes[d]);
+    h.i64(cn ? q.loop_sizes[d] : l.dims[d].size);
+  }
+  if (!q.loop_sizes.empty() && !cn) {  // malformed: evaluate() rejects it; keep keys distinct
+    h.str("bad-sizes").u64(q.loop_sizes.size());
+    for (auto v : q.loop_sizes) h.i64(v);
   }
   h.u64(l.relations.size());
   for (std::size_t r = 0; r < l.relations.size(); ++r) {
