@@ -89,27 +89,32 @@ bool allocate(const Problem& p, const Hier& h, const Spatial& s, const Ordering&
     // Best combination: min accesses, ties to the later combination (mixed radix, last fastest).
     int best[kMaxOps] = {};
     double best_acc = std::numeric_limits<double>::infinity();
-    int idx[kMaxOps] = {};
-    long total = 1;
-    for (int u = 0; u < nu; ++u) total *= ncand[u];
-    for (long cmb = 0; cmb < total; ++cmb) {
-      long rest = cmb;
-      for (int u = nu - 1; u >= 0; --u) {
-        idx[u] = static_cast<int>(rest % ncand[u]);
-        rest /= ncand[u];
+    if (nu == 1) {
+      if (bits[0][0] > cap) return false;  // MemoryTooSmall (cannot happen: checked above)
+      for (int i = 0; i < ncand[0]; ++i) {
+        if (0.0 + acc[0][i] <= best_acc) {
+          best_acc = 0.0 + acc[0][i];
+          best[0] = i;
+        }
       }
-      double size_sum = 0, acc_sum = 0;
-      for (int u = 0; u < nu; ++u) {
-        size_sum += bits[u][idx[u]];
-        acc_sum += acc[u][idx[u]];
-      }
-      if (size_sum > cap) {
-        if (cmb == 0) return false;  // MemoryTooSmall
-        continue;
-      }
-      if (acc_sum <= best_acc) {
-        best_acc = acc_sum;
-        for (int u = 0; u < nu; ++u) best[u] = idx[u];
+    } else {
+      int idx[kMaxOps] = {};
+      for (bool first = true;; first = false) {
+        double size_sum = 0, acc_sum = 0;
+        for (int u = 0; u < nu; ++u) {
+          size_sum += bits[u][idx[u]];
+          acc_sum += acc[u][idx[u]];
+        }
+        if (size_sum > cap) {
+          if (first) return false;  // MemoryTooSmall
+        } else if (acc_sum <= best_acc) {
+          best_acc = acc_sum;
+          for (int u = 0; u < nu; ++u) best[u] = idx[u];
+        }
+        // next combination in mixed radix, the last operand fastest
+        int u = nu - 1;
+        while (u >= 0 && ++idx[u] == ncand[u]) idx[u--] = 0;
+        if (u < 0) break;
       }
     }
     for (int u = 0; u < nu; ++u) {
