@@ -12,6 +12,9 @@ using Action = std::function<int()>;
 /// `stream-hpc inspect`: readable summaries (or JSON) of a workload, an accelerator, a mapping.
 void register_inspect(CLI::App& app, Action& action);
 
+/// `stream-hpc cost`: one layer on one core with the ZigZag 2.4.5 cost model.
+void register_cost(CLI::App& app, Action& action);
+
 /// The --version text: version, git describe, build type, compiler and library versions.
 std::string version_text();
 

@@ -30,6 +30,7 @@ int run(int argc, char** argv) {
       ->type_name("NAME=VALUE");
   stream::app::Action action;
   stream::app::register_inspect(app, action);
+  stream::app::register_cost(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
