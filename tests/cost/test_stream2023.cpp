@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "case_support.hpp"
 #include "stream/cost/cost_model.hpp"
 #include "stream/hardware/load.hpp"
 
@@ -190,6 +191,120 @@ TEST(Stream2023, ResNet18OneRowCns) {
     EXPECT_EQ(too_large_text(tl), rows.at(shape.id).f.at("too_large_operands")) << id;
     q.too_large = tl;
     check_row(rows.at(shape.id), evaluate(q), id);
+  }
+}
+
+/// A layer in the YAML-layer form (as cases.json writes them), built with the loop order,
+/// equation, precisions and pr totals (via the padding) of Stream 2023's ONNX parser.
+workload::LayerSpec yaml_layer(const std::string& text) {
+  return test::layer_from_case(test::json::parse(text));
+}
+
+std::int64_t out_bits(const workload::LayerSpec& l) {
+  return l.operand_elements(0) * l.output_final_precision_bits;
+}
+
+CostResult cost_with_stream_rules(const workload::LayerSpec& layer, const hardware::CoreSpec& core,
+                                  const std::vector<std::int64_t>& in_bits,
+                                  std::array<bool, 3>* tl_out = nullptr) {
+  CostQuery q;
+  q.layer = &layer;
+  q.core = &core;
+  q.too_large = too_large_operands(layer, {}, core, in_bits);
+  q.offchip = &fx().offchip.levels.front();
+  if (tl_out) *tl_out = q.too_large;
+  return evaluate(q);
+}
+
+TEST(Stream2023, ResNet18PoolingSimdAndGemmRows) {
+  // MaxPool and GlobalAveragePool on the pooling core, Add on the SIMD core, the FC layer on
+  // the TPU core. MaxPool streams both its input and its output (O;I1).
+  const auto rows = read_costs("R3_tpu_single_resnet18_lbl");
+  const std::string dir = kRef + "/R3_tpu_single_resnet18_lbl/inputs/hardware/cores/";
+  const auto pooling = hardware::read_core(dir + "pooling.yaml");
+  const auto simd = hardware::read_core(dir + "simd.yaml");
+  const auto maxpool = yaml_layer(R"({"id": 2, "name": "maxpool",
+      "equation": "O[b][k][oy][ox]+=W[fy][fx]*I[b][k][iy][ix]",
+      "dimension_relations": ["ix=2*ox+1*fx", "iy=2*oy+1*fy"],
+      "loop_dims": ["B", "K", "OX", "OY", "FX", "FY"], "loop_sizes": [1, 64, 56, 56, 3, 3],
+      "padding": {"IX": [1, 0], "IY": [1, 0]},
+      "operand_precision": {"O": 8, "O_final": 8, "W": 0, "I": 8},
+      "operand_source": {"W": 2, "I": 0}})");
+  const auto gap = yaml_layer(R"({"id": 46, "name": "avgpool",
+      "equation": "O[b][k][oy][ox]+=W[fy][fx]*I[b][k][iy][ix]",
+      "dimension_relations": ["ix=1*ox+1*fx", "iy=1*oy+1*fy"],
+      "loop_dims": ["B", "K", "OX", "OY", "FX", "FY"], "loop_sizes": [1, 512, 1, 1, 7, 7],
+      "operand_precision": {"O": 8, "O_final": 8, "W": 0, "I": 8},
+      "operand_source": {"W": 46, "I": 44}})");
+  const auto gemm = yaml_layer(R"({"id": 48, "name": "fc", "equation": "O[b][k]+=I[b][c]*W[c][k]",
+      "loop_dims": ["K", "C", "B"], "loop_sizes": [1000, 512, 1],
+      "operand_precision": {"O": 16, "O_final": 8, "W": 8, "I": 8},
+      "operand_source": {"W": 48, "I": 46}})");
+  auto add = [](int id, std::int64_t K, std::int64_t O) {
+    return yaml_layer(R"({"id": )" + std::to_string(id) + R"(, "name": "add",
+      "equation": "O[b][k][oy][ox]+=I[b][k][oy][ox]*W[b][k][oy][ox]",
+      "loop_dims": ["B", "K", "OX", "OY"], "loop_sizes": [1, )" +
+                      std::to_string(K) + ", " + std::to_string(O) + ", " + std::to_string(O) +
+                      R"(], "operand_precision": {"O": 8, "O_final": 8, "W": 8, "I": 8},
+      "operand_source": {"W": 0, "I": 1}})");
+  };
+  struct Check {
+    const workload::LayerSpec layer;
+    const hardware::CoreSpec* core;
+    std::vector<std::int64_t> in_bits;
+  };
+  const std::vector<Check> checks = {
+      {maxpool, &pooling, {0, 0, 64 * 112 * 112 * 8}},
+      {gap, &pooling, {0, 0, 512 * 7 * 7 * 8}},
+      {gemm, &fx().tpu, {0, 2 * 512 * 8, 0}},  // Flatten in between: Stream doubles the edge
+      {add(6, 64, 56), &simd, {0, 64 * 56 * 56 * 8, 64 * 56 * 56 * 8}},
+      {add(17, 128, 28), &simd, {0, 128 * 28 * 28 * 8, 128 * 28 * 28 * 8}},
+      {add(28, 256, 14), &simd, {0, 256 * 14 * 14 * 8, 256 * 14 * 14 * 8}},
+      {add(39, 512, 7), &simd, {0, 512 * 7 * 7 * 8, 512 * 7 * 7 * 8}},
+  };
+  for (const auto& c : checks) {
+    const std::string id = "layer " + std::to_string(c.layer.id.value);
+    std::array<bool, 3> tl{};
+    const CostResult r = cost_with_stream_rules(c.layer, *c.core, c.in_bits, &tl);
+    const auto& want = rows.at(c.layer.id.value);
+    EXPECT_EQ(too_large_text(tl), want.f.at("too_large_operands")) << id;
+    check_row(want, r, id);
+  }
+}
+
+TEST(Stream2023, FsrcnnLayerByLayerStreamsOutputsAndInputs) {
+  // FSRCNN on a 540x960 frame: Stream's parser names the width OX (960) and the height OY (540).
+  // Layer 0 streams its output, layers 1-7 their output and input (O;I1) from DRAM.
+  const auto rows = read_costs("R8_tpu_single_fsrcnn_lbl");
+  struct L {
+    int id;
+    std::int64_t K, C, F, pad;
+  };
+  const std::vector<L> ls = {{0, 56, 1, 5, 2},  {1, 12, 56, 1, 0}, {2, 12, 12, 3, 1},
+                             {3, 12, 12, 3, 1}, {4, 12, 12, 3, 1}, {5, 12, 12, 3, 1},
+                             {6, 56, 12, 1, 0}, {7, 16, 56, 3, 1}};
+  std::int64_t prev_out = 0;
+  for (const auto& l : ls) {
+    const std::string p = std::to_string(l.pad);
+    const auto layer = yaml_layer(R"({"id": )" + std::to_string(l.id) + R"(, "name": "conv",
+      "equation": "O[b][g][k][oy][ox]+=W[k][c][fy][fx]*I[b][g][c][iy][ix]",
+      "dimension_relations": ["ix=1*ox+1*fx", "iy=1*oy+1*fy"],
+      "loop_dims": ["B", "K", "G", "OX", "OY", "C", "FX", "FY"],
+      "loop_sizes": [1, )" + std::to_string(l.K) +
+                                  ", 1, 960, 540, " + std::to_string(l.C) + ", " +
+                                  std::to_string(l.F) + ", " + std::to_string(l.F) +
+                                  R"(], "padding": {"IX": [)" + p + ", " + p + R"(], "IY": [)" + p +
+                                  ", " + p + R"(]},
+      "operand_precision": {"O": 16, "O_final": 8, "W": 8, "I": 8},
+      "operand_source": {"W": )" + std::to_string(l.id) +
+                                  R"(, "I": )" + std::to_string(l.id == 0 ? 0 : l.id - 1) + "}}");
+    const std::string id = "fsrcnn layer " + std::to_string(l.id);
+    std::array<bool, 3> tl{};
+    const CostResult r = cost_with_stream_rules(layer, fx().tpu, {0, 0, prev_out}, &tl);
+    const auto& want = rows.at(l.id);
+    EXPECT_EQ(too_large_text(tl), want.f.at("too_large_operands")) << id;
+    check_row(want, r, id);
+    prev_out = out_bits(layer);
   }
 }
 
