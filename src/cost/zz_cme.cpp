@@ -24,10 +24,29 @@ namespace {
 
 inline bool has(std::uint32_t mask, int dim) { return (mask >> dim) & 1u; }
 
+/// ceil(x) for x >= 0 without a libm call: identical to std::ceil on [0, 2^63).
+inline double ceil_nonneg(double x) {
+  if (!(x < 9.2e18)) return std::ceil(x);
+  const auto t = static_cast<double>(static_cast<std::int64_t>(x));
+  return t < x ? t + 1.0 : t;
+}
+
+/// Python's round() (half to even) for x >= 0: identical to std::nearbyint in the default
+/// rounding mode, without a libm call.
+inline double round_nonneg(double x) {
+  constexpr double kTwo52 = 4503599627370496.0;
+  if (!(x < kTwo52)) return std::nearbyint(x);
+  volatile double y = x + kTwo52;  // volatile: keep the rounding step as written
+  return y - kTwo52;
+}
+
+/// a / b for b >= 1, skipping the division when b is 1 (the common case).
+inline std::int64_t div1(std::int64_t a, std::int64_t b) { return b == 1 ? a : a / b; }
+
 /// One period's word accesses (2.4.5 calc_memory_word_access), left to right as ZigZag.
 inline double word_access(double bits, double gran, double bw, std::int64_t count,
                           std::int64_t units) {
-  const double partial = std::ceil(bits / gran);
+  const double partial = ceil_nonneg(bits / gran);
   return partial * (gran / bw) * static_cast<double>(count) * static_cast<double>(units);
 }
 
@@ -100,7 +119,7 @@ CmeOut evaluate_cme(const Problem& p, const Hier& h, const Spatial& s, const Ord
   const std::int64_t T = P[n];
 
   // Per operand, per arch level a (0..L): periods, top loops, data sizes (fractional, integer).
-  std::int64_t cyc[kMaxOps][kMaxLv + 1];
+  std::int64_t cyc[kMaxOps][kMaxLv + 1], cnt_of[kMaxOps][kMaxLv + 1];
   std::int64_t top_r[kMaxOps][kMaxLv + 1], top_ir[kMaxOps][kMaxLv + 1];
   std::int64_t de[kMaxOps][kMaxLv + 1], dei[kMaxOps][kMaxLv + 1];
   bool psum[kMaxLv + 1] = {};
@@ -125,9 +144,11 @@ CmeOut evaluate_cme(const Problem& p, const Hier& h, const Spatial& s, const Ord
     for (int k = 0; k < cs[0] && has(op.ir_mask, ord.dim[k]); ++k) mac_st *= ord.size[k];
     cyc[x][0] = op.is_output ? 1 : mac_st;
     top_r[x][0] = top_ir[x][0] = 1;
+    cnt_of[x][0] = div1(T, cyc[x][0]);
     for (int l = 0; l < L; ++l) {
       const int lo = l == 0 ? 0 : cs[l - 1], hi = cs[l];
       cyc[x][l + 1] = P[hi];
+      cnt_of[x][l + 1] = P[n] / P[hi];
       std::int64_t tr = 1, ti = 1;
       for (int k = hi - 1; k >= lo && has(op.r_mask, ord.dim[k]); --k) tr *= ord.size[k];
       for (int k = hi - 1; k >= lo && has(op.ir_mask, ord.dim[k]); --k) ti *= ord.size[k];
@@ -156,8 +177,8 @@ CmeOut evaluate_cme(const Problem& p, const Hier& h, const Spatial& s, const Ord
         }
         cum *= rl;
         cumi *= rli;
-        de[x][a] = static_cast<std::int64_t>(py_round(cum));
-        dei[x][a] = static_cast<std::int64_t>(py_round(cumi));
+        de[x][a] = static_cast<std::int64_t>(round_nonneg(cum));
+        dei[x][a] = static_cast<std::int64_t>(round_nonneg(cumi));
       }
     } else {
       // pr decoupling (§5.1): each pr loop contributes D_k / D_{k-1} to the relevant size.
@@ -192,7 +213,7 @@ CmeOut evaluate_cme(const Problem& p, const Hier& h, const Spatial& s, const Ord
           const auto& sl = sp.loops[a - 1];
           for (int j = 0; j < sp.n[a - 1]; ++j) feed(sl[j].dim, v == 0 ? sl[j].u : sl[j].ui, rl);
           cum *= rl;
-          (v == 0 ? de : dei)[x][a] = static_cast<std::int64_t>(py_round(cum));
+          (v == 0 ? de : dei)[x][a] = static_cast<std::int64_t>(round_nonneg(cum));
         }
       }
     }
@@ -232,7 +253,7 @@ CmeOut evaluate_cme(const Problem& p, const Hier& h, const Spatial& s, const Ord
       const bool top = l == L - 1;
       double w[4] = {0, 0, 0, 0};
       const std::int64_t amt_low = de[x][l] * sp.boost[l];
-      const std::int64_t cnt_low = T / cyc[x][l];
+      const std::int64_t cnt_low = cnt_of[x][l];
       if (!op.is_output) {
         if (amt_low != 0 && op.prec != 0) {
           w[kTl] =
@@ -240,7 +261,7 @@ CmeOut evaluate_cme(const Problem& p, const Hier& h, const Spatial& s, const Ord
         }
         if (!top && de[x][l + 1] != 0) {
           w[kFh] = word_access(static_cast<double>(de[x][l + 1] * op.prec), m.w_gran, m.w_bw,
-                               T / cyc[x][l + 1], units);
+                               cnt_of[x][l + 1], units);
         }
       } else {
         const int prec_low = psum[l] ? o_prec : of_prec;
@@ -254,7 +275,7 @@ CmeOut evaluate_cme(const Problem& p, const Hier& h, const Spatial& s, const Ord
         }
         if (!top && de[x][l + 1] != 0) {
           const int prec_high = psum[l + 1] ? o_prec : of_prec;
-          const std::int64_t cnt = T / cyc[x][l + 1];
+          const std::int64_t cnt = cnt_of[x][l + 1];
           w[kTh] = word_access(static_cast<double>(de[x][l + 1] * prec_high), m.r_gran, m.r_bw, cnt,
                                units);
           if (psum[l + 1]) {
@@ -362,13 +383,19 @@ CmeOut evaluate_cme(const Problem& p, const Hier& h, const Spatial& s, const Ord
       for (int d = 0; d < 4; ++d) {
         const bool read = d == kTl || d == kTh;
         const double bw = read ? m.r_bw : m.w_bw;
-        R[x][l][d] =
-            static_cast<std::int64_t>(std::ceil(static_cast<double>(amt[d] * prec[d]) / bw));
-        PER[x][l][d] = per[d];
-        CNT[x][l][d] = per[d] == 0 ? 0 : T / per[d];
         const bool low_dir = d == kTl || d == kFl;
         const int ai = low_dir ? l : l + 1;
-        A[x][l][d] = db[x][ai] ? per[d] : per[d] / top_ir[x][ai];
+        PER[x][l][d] = per[d];
+        if (per[d] == 0) {  // inactive: no transfers, no port activity
+          R[x][l][d] = 0;
+          CNT[x][l][d] = 0;
+          A[x][l][d] = 0;
+          continue;
+        }
+        R[x][l][d] =
+            static_cast<std::int64_t>(ceil_nonneg(static_cast<double>(amt[d] * prec[d]) / bw));
+        CNT[x][l][d] = cnt_of[x][ai];  // T / per[d]: per[d] is the period of arch level ai
+        A[x][l][d] = db[x][ai] ? per[d] : div1(per[d], top_ir[x][ai]);
       }
     }
   }

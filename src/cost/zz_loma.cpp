@@ -97,6 +97,21 @@ bool allocate(const Problem& p, const Hier& h, const Spatial& s, const Ordering&
           best[0] = i;
         }
       }
+    } else if (nu == 2) {
+      // Same visit order and ties as the general loop below; the candidate sizes grow with the
+      // slice, so once a combination over-fills the memory the later ones of that row do too.
+      if (bits[0][0] + bits[1][0] > cap) return false;  // MemoryTooSmall
+      for (int i = 0; i < ncand[0]; ++i) {
+        for (int j = 0; j < ncand[1]; ++j) {
+          if (0.0 + bits[0][i] + bits[1][j] > cap) break;
+          const double a = 0.0 + acc[0][i] + acc[1][j];
+          if (a <= best_acc) {
+            best_acc = a;
+            best[0] = i;
+            best[1] = j;
+          }
+        }
+      }
     } else {
       int idx[kMaxOps] = {};
       for (bool first = true;; first = false) {

@@ -184,6 +184,7 @@ dataflows:
 workload::LayerSpec gemm(std::int64_t B, std::int64_t K, std::int64_t C) {
   json j = {{"id", 7},
             {"name", "g"},
+            {"operator_type", "Gemm"},
             {"equation", "O[b][k]+=W[k][c]*I[b][c]"},
             {"loop_dims", {"B", "K", "C"}},
             {"loop_sizes", {B, K, C}},
