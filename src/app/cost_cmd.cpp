@@ -215,12 +215,13 @@ void print_result(const cost::CostResult& r, const workload::LayerSpec& layer,
   t.add({"too_large_operands",
          too_large_text(r.summary.too_large).empty() ? "-" : too_large_text(r.summary.too_large)});
   t.add({"spatial_utilization", num(r.spatial_utilization)});
-  t.add({"utilization0/1/2",
-         num(r.utilization0) + " / " + num(r.utilization1) + " / " + num(r.utilization2)});
+  t.add({"utilization0", num(r.utilization0)});
+  t.add({"utilization1", num(r.utilization1)});
+  t.add({"utilization2", num(r.utilization2)});
   t.print(std::cout);
   std::cout << "\n  Per operand and memory level (innermost first; word accesses per direction: "
                "rd_out_to_low, wr_in_by_low, rd_out_to_high, wr_in_by_high)\n";
-  Table m({"operand", "level", "memory", "spatial below", "temporal (as allocated)", "rd low",
+  Table m({"operand", "level", "memory", "unrolled below", "temporal (as allocated)", "rd low",
            "wr low", "rd high", "wr high", "energy [pJ]", "util", "db"});
   for (const auto& op : r.operands) {
     for (std::size_t l = 0; l < op.levels.size(); ++l) {

@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -124,6 +126,45 @@ TEST(CliCost, GivenTemporalMapping) {
   const json j = json::parse(r.out);
   expect_matches(j, c.at("expected"), "eyeriss depthwise");
   EXPECT_EQ(j.at("n_temporal_mappings_evaluated"), 1);
+}
+
+TEST(CliCost, OffchipStreamsTheTooLargeOutput) {
+  // ResNet-18 conv1 on Stream's TPU-like core: its 16-bit output does not fit the 1 MB
+  // activation SRAM, so it streams to DRAM (Stream 2023 costs.csv, layer 0).
+  const std::string dir =
+      std::string(STREAM_TEST_DATA_DIR) + "/reference/stream2023/R3_tpu_single_resnet18_lbl";
+  const auto layer = temp_dir() / "conv1.yaml";
+  std::ofstream(layer) << R"(- id: 0
+  name: conv1
+  operator_type: Conv
+  equation: O[b][g][k][oy][ox]+=W[k][c][fy][fx]*I[b][g][c][iy][ix]
+  dimension_relations: [ix=2*ox+1*fx, iy=2*oy+1*fy]
+  loop_dims: [B, K, G, OX, OY, C, FX, FY]
+  loop_sizes: [1, 64, 1, 112, 112, 3, 7, 7]
+  padding: {IY: [3, 2], IX: [3, 2]}
+  operand_precision: {O: 16, O_final: 8, W: 8, I: 8}
+  operand_source: {W: 0, I: 0}
+)";
+  const auto r =
+      run("cost --core " + dir + "/inputs/hardware/cores/tpu_like.yaml --layer " + layer.string() +
+              " --offchip " + dir + "/inputs/hardware/cores/offchip.yaml --json -",
+          false);
+  ASSERT_EQ(r.code, 0) << r.out;
+  const json j = json::parse(r.out);
+  std::ifstream csv(dir + "/costs.csv");
+  std::string head, row;
+  std::getline(csv, head);
+  std::getline(csv, row);  // layer 0
+  std::vector<std::string> f;
+  std::stringstream ss(row);
+  for (std::string c; std::getline(ss, c, ',');) f.push_back(c);
+  EXPECT_EQ(j.at("runtime_cycles").get<std::int64_t>(), std::stoll(f[3]));
+  EXPECT_EQ(j.at("latency_total0").get<std::int64_t>(), std::stoll(f[4]));
+  EXPECT_EQ(j.at("latency_total2").get<std::int64_t>(), std::stoll(f[5]));
+  EXPECT_NEAR(j.at("onchip_energy_pj").get<double>(), std::stod(f[8]), 1e-9 * std::stod(f[7]));
+  EXPECT_NEAR(j.at("offchip_energy_pj").get<double>(), std::stod(f[9]), 1e-9 * std::stod(f[7]));
+  EXPECT_EQ(j.at("too_large_operands").get<std::string>(), f[11]);
+  EXPECT_EQ(j.at("memory_levels").at("O").back().get<std::string>(), "dram");
 }
 
 TEST(CliCost, BadInputExits2WithAClearMessage) {
