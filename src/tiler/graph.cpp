@@ -86,8 +86,13 @@ FreeClass classify(NodeKind kind, const TilerOptions& opt) {
 }
 
 std::int64_t index_extent(const LayerSpec& l, workload::OperandIndex idx) {
-  if (idx.is_relation) return l.relation_total(idx.index);
-  return l.dims[static_cast<std::size_t>(idx.index)].size;
+  if (!idx.is_relation) return l.dims[static_cast<std::size_t>(idx.index)].size;
+  // Positional extent: the last index read plus one, without the end padding (ZigZag's unique
+  // count differs when the kernel is smaller than the stride).
+  const auto& r = l.relations[static_cast<std::size_t>(idx.index)];
+  return r.coef_a * (l.dims[static_cast<std::size_t>(r.dim_a)].size - 1) +
+         r.coef_b * (l.dims[static_cast<std::size_t>(r.dim_b)].size - 1) + 1 - r.pad_begin -
+         r.pad_end;
 }
 
 BoxLayout box_layout(const LayerSpec& l, int operand, std::int64_t c_size, std::int64_t k_size) {

@@ -53,7 +53,8 @@ inline Range index_range(const LayerSpec& l, workload::OperandIndex idx, const R
                r.coef_a * (a.hi - 1) + r.coef_b * (b.hi - 1) - r.pad_begin + 1};
 }
 
-/// Full (unpadded) extent of operand index `idx`: the loop size or the relation total.
+/// Full (unpadded) extent of operand index `idx`: the loop size, or for a relation the last
+/// index read + 1 - the end padding.
 std::int64_t index_extent(const LayerSpec& l, workload::OperandIndex idx);
 
 /// The box dims of an operand as Stream's dependency code sees them: the operand's indices in
