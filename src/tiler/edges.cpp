@@ -15,6 +15,7 @@
 // decides the path kind per consumer operand instead of per pair (see the README).
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
 
 #include "internal.hpp"
 #include "stream/common/checked.hpp"
@@ -24,44 +25,31 @@ namespace stream::tiler::detail {
 
 // ---- EdgeStore ------------------------------------------------------------------------------
 
-void EdgeStore::grow() {
-  std::vector<std::uint64_t> old_keys;
-  std::vector<int> old_slots;
-  old_keys.swap(keys_);
-  old_slots.swap(slots_);
-  const std::size_t cap = old_keys.empty() ? 1024 : old_keys.size() * 2;
-  keys_.assign(cap, 0);
-  slots_.assign(cap, -1);
-  const std::size_t mask = cap - 1;
-  for (std::size_t i = 0; i < old_keys.size(); ++i) {
-    if (old_keys[i] == 0) continue;
-    std::size_t j = (old_keys[i] * 0x9e3779b97f4a7c15ULL) >> 20 & mask;
-    while (keys_[j] != 0) j = (j + 1) & mask;
-    keys_[j] = old_keys[i];
-    slots_[j] = old_slots[i];
-  }
-}
-
-void EdgeStore::add_inter(int src, int dst, int operand, std::int64_t bits) {
-  if (2 * (used_ + 1) > keys_.size()) grow();
-  const std::uint64_t key = ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(src)) << 32) |
-                             static_cast<std::uint32_t>(dst)) +
-                            1;
-  const std::size_t mask = keys_.size() - 1;
-  std::size_t j = (key * 0x9e3779b97f4a7c15ULL) >> 20 & mask;
-  while (keys_[j] != 0) {
-    if (keys_[j] == key) {  // simple digraph: the second edge overwrites the data
-      auto& e = (*edges_)[static_cast<std::size_t>(slots_[j])];
-      e.operand = operand;
-      e.bits = bits;
-      return;
+void EdgeStore::add_batch(int producer_layer, int consumer_layer,
+                          const std::vector<CnEdge>& batch) {
+  auto& ranges = added_[{producer_layer, consumer_layer}];
+  const std::size_t begin = edges_->size();
+  if (ranges.empty()) {
+    edges_->insert(edges_->end(), batch.begin(), batch.end());
+  } else {
+    std::unordered_map<std::uint64_t, std::size_t> known;
+    auto key = [](const CnEdge& e) {
+      return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(e.src)) << 32) |
+             static_cast<std::uint32_t>(e.dst);
+    };
+    for (const auto& [b, e] : ranges)
+      for (std::size_t k = b; k < e; ++k) known.emplace(key((*edges_)[k]), k);
+    for (const auto& e : batch) {
+      const auto it = known.find(key(e));
+      if (it == known.end()) {
+        edges_->push_back(e);
+      } else {  // simple digraph: the second edge overwrites the data
+        (*edges_)[it->second].operand = e.operand;
+        (*edges_)[it->second].bits = e.bits;
+      }
     }
-    j = (j + 1) & mask;
   }
-  keys_[j] = key;
-  slots_[j] = static_cast<int>(edges_->size());
-  ++used_;
-  edges_->push_back(CnEdge{src, dst, operand, bits});
+  if (edges_->size() > begin) ranges.emplace_back(begin, edges_->size());
 }
 
 namespace {
@@ -340,6 +328,7 @@ class EdgeBuilder {
     const BoxIndex index(static_cast<int>(d), std::move(boxes));
     std::vector<std::int64_t> q(2 * d);
     std::vector<int> hits;
+    batch_.clear();
     for (int ppos : pc.by_index) {
       const auto& pcn = g_.cns[static_cast<std::size_t>(ppos)];
       if (!pcn.produces_final_output) continue;
@@ -348,9 +337,10 @@ class EdgeBuilder {
       index.query(q.data(), hits);
       std::sort(hits.begin(), hits.end());
       for (int n : hits)
-        store_.add_inter(ppos, cc.by_index[static_cast<std::size_t>(n)], operand,
-                         pcn.data_produced_unique_bits);
+        batch_.push_back(CnEdge{ppos, cc.by_index[static_cast<std::size_t>(n)], operand,
+                                pcn.data_produced_unique_bits});
     }
+    store_.add_batch(node(p_pos).layer, node(c_pos).layer, batch_);
   }
 
   // ---- element by element ------------------------------------------------------------------
@@ -641,11 +631,13 @@ class EdgeBuilder {
       }
     }
     std::sort(pairs.begin(), pairs.end());
+    batch_.clear();
     for (const auto& [pn, cn_n] : pairs) {
       const int ppos = pc.by_index[static_cast<std::size_t>(pn)];
-      store_.add_inter(ppos, cc.by_index[static_cast<std::size_t>(cn_n)], operand,
-                       g_.cns[static_cast<std::size_t>(ppos)].data_produced_unique_bits);
+      batch_.push_back(CnEdge{ppos, cc.by_index[static_cast<std::size_t>(cn_n)], operand,
+                              g_.cns[static_cast<std::size_t>(ppos)].data_produced_unique_bits});
     }
+    store_.add_batch(node(p_pos).layer, node(c_pos).layer, batch_);
   }
 
   const WorkloadSpec& w_;
@@ -654,6 +646,7 @@ class EdgeBuilder {
   const std::vector<LayerCns>& lc_;
   CnGraph& g_;
   EdgeStore store_;
+  std::vector<CnEdge> batch_;
   std::vector<FreeClass> cls_;
 };
 

@@ -2,6 +2,7 @@
 // Internal pieces of the tiler shared by its translation units (not installed).
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -79,19 +80,18 @@ struct LayerCns {
 };
 
 /// Edge store with Stream's simple-digraph rule: a second edge between the same two CNs
-/// overwrites the operand and bits of the first, keeping its position.
+/// overwrites the operand and bits of the first, keeping its position. Edges come in batches of
+/// distinct CN pairs for one (producer layer, consumer layer); only a layer pair seen before
+/// needs a look-up, so the common case appends without hashing.
 class EdgeStore {
  public:
   explicit EdgeStore(std::vector<CnEdge>* edges) : edges_(edges) {}
-  void add_intra(int src, int dst) { edges_->push_back(CnEdge{src, dst, -1, 0}); }
-  void add_inter(int src, int dst, int operand, std::int64_t bits);
+  void add_batch(int producer_layer, int consumer_layer, const std::vector<CnEdge>& batch);
 
  private:
-  void grow();
   std::vector<CnEdge>* edges_;
-  std::vector<std::uint64_t> keys_;  ///< open addressing; 0 = empty (key = pair + 1)
-  std::vector<int> slots_;
-  std::size_t used_ = 0;
+  /// Per layer pair: the [begin, end) ranges of `edges_` it added.
+  std::map<std::pair<int, int>, std::vector<std::pair<std::size_t, std::size_t>>> added_;
 };
 
 /// Adds all inter-layer edges (§4).

@@ -186,6 +186,40 @@ void generate_layer(const WorkloadSpec& w, const TilerOptions& opt, int li,
     const_priority[static_cast<std::size_t>(c)] = p;
   }
 
+  // Tensor identity (§3.4) is fixed by the values of the outer loops over the dims an operand
+  // depends on: a dense key over those loops, unless a relation of the operand combines two
+  // split dims (then different loop values can give equal ranges: hash the ranges instead).
+  std::vector<char> split(nd, 0);
+  for (const auto& loop : loops)
+    if (loop.size > 1) split[static_cast<std::size_t>(loop.dim)] = 1;
+  std::vector<std::vector<std::int64_t>> key_radix(nops);
+  std::vector<std::vector<int>> key_table(nops);
+  std::vector<char> dense(nops, 1);
+  for (std::size_t o = 0; o < nops; ++o) {
+    std::vector<char> affects(nd, 0);
+    for (const auto& idx : l.operands[o].indices) {
+      if (!idx.is_relation) {
+        affects[static_cast<std::size_t>(idx.index)] = 1;
+        continue;
+      }
+      const auto& r = l.relations[static_cast<std::size_t>(idx.index)];
+      const auto a = static_cast<std::size_t>(r.dim_a);
+      const auto b = static_cast<std::size_t>(r.dim_b);
+      if (r.coef_a != 0) affects[a] = 1;
+      if (r.coef_b != 0) affects[b] = 1;
+      if (r.coef_a != 0 && r.coef_b != 0 && split[a] && split[b]) dense[o] = 0;
+    }
+    if (!dense[o]) continue;
+    key_radix[o].assign(nl, 0);
+    std::int64_t keys = 1;
+    for (std::size_t i = 0; i < nl; ++i) {
+      if (!affects[static_cast<std::size_t>(loops[i].dim)] || loops[i].size == 1) continue;
+      key_radix[o][i] = keys;
+      keys *= loops[i].size;
+    }
+    key_table[o].assign(static_cast<std::size_t>(keys), -1);
+  }
+
   std::vector<ComputationNode> cns(static_cast<std::size_t>(count));
   std::vector<std::int64_t> v(nl, 0);
   std::vector<Range> ranges;
@@ -213,6 +247,18 @@ void generate_layer(const WorkloadSpec& w, const TilerOptions& opt, int li,
     cn.tensors.resize(nops);
     for (std::size_t o = 0; o < nops; ++o) {
       const auto& op = l.operands[o];
+      int* slot = nullptr;
+      if (dense[o]) {
+        std::int64_t key = 0;
+        for (std::size_t i = 0; i < nl; ++i) key += v[i] * key_radix[o][i];
+        slot = &key_table[o][static_cast<std::size_t>(key)];
+        if (*slot >= 0) {
+          cn.tensors[o] = *slot;
+          if (op.is_output)
+            cn.data_produced_unique_bits = g.tensors[static_cast<std::size_t>(*slot)].size_bits;
+          continue;
+        }
+      }
       ranges.resize(op.indices.size());
       std::int64_t elems = 1;
       for (std::size_t k = 0; k < op.indices.size(); ++k) {
@@ -225,8 +271,12 @@ void generate_layer(const WorkloadSpec& w, const TilerOptions& opt, int li,
       const auto bits = checked_mul(elems, prec);
       if (!bits) throw InputError(w.source, layer_label(l), "tensor size overflows");
       if (op.is_output) cn.data_produced_unique_bits = *bits;
-      const std::uint64_t h = ranges_hash(static_cast<int>(o), ranges);
-      int t = table.find(h, static_cast<int>(o), ranges);
+      int t = -1;
+      std::uint64_t h = 0;
+      if (!dense[o]) {
+        h = ranges_hash(static_cast<int>(o), ranges);
+        t = table.find(h, static_cast<int>(o), ranges);
+      }
       if (t < 0) {
         t = static_cast<int>(g.tensors.size());
         Tensor tensor;
@@ -239,7 +289,11 @@ void generate_layer(const WorkloadSpec& w, const TilerOptions& opt, int li,
         tensor.is_constant = is_constant[o] != 0;
         tensor.base_priority = const_priority[o];
         g.tensors.push_back(std::move(tensor));
-        table.insert(h, t);
+        if (dense[o]) {
+          *slot = t;
+        } else {
+          table.insert(h, t);
+        }
       }
       cn.tensors[o] = t;
     }
@@ -389,7 +443,7 @@ CnGraph build_cn_graph(const workload::WorkloadSpec& w, const mapping::MappingSp
   std::vector<LayerCns> layer_cns(nlayers);
   TensorTable table(&g.tensors);
   for (int li : g.layer_order) {
-    table.reset(static_cast<std::size_t>(counts[static_cast<std::size_t>(li)]) * 2);
+    table.reset(0);  // grows only for operands hashed by their ranges
     generate_layer(w, opt, li, g.layer_outer_loops[static_cast<std::size_t>(li)],
                    counts[static_cast<std::size_t>(li)], g, layer_cns[static_cast<std::size_t>(li)],
                    table);
