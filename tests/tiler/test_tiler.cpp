@@ -314,6 +314,37 @@ TEST(Edges, SimpleDigraphOverwrite) {
   expect_exact_dependencies(w, g);
 }
 
+TEST(Edges, GroupedChannelMergeQuirk) {
+  // An ONNX-style grouped conv reads I[b][g][c][iy][ix]; Stream merges G and C into one
+  // channel dim [G_lo + C_lo, G_hi * C + C_hi] (inclusive). With G split the lower bound lacks
+  // the * C factor (§4): CN 1 (g 2-3, channels 4-7) also gets an edge from channels 2-3.
+  Builder b;
+  b.layer(conv(0, 8, 1, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0, std::nullopt, true, "conv0"));
+  b.layer(make_layer(
+      1, "grouped", "Conv",
+      {{"B", 1}, {"G", 4}, {"K", 1}, {"C", 2}, {"OY", 4}, {"OX", 4}, {"FY", 1}, {"FX", 1}},
+      {{"IX", "OX", 1, "FX", 1}, {"IY", "OY", 1, "FY", 1}},
+      {{"O", MemOperand::kO, {"B", "G", "K", "OY", "OX"}, 16, std::nullopt},
+       {"W", MemOperand::kI2, {"K", "C", "FY", "FX"}, 8, 1},
+       {"I", MemOperand::kI1, {"B", "G", "C", "IY", "IX"}, 8, 0}},
+      {"W"}));
+  mapping::MappingSpec m = mapping_with({});
+  m.entries[0].name = "conv0";
+  m.entries[0].intra_core_tiling = {loop("K", 4)};
+  m.entries.push_back(m.entries[0]);
+  m.entries[1].name = "grouped";
+  m.entries[1].intra_core_tiling = {loop("G", 2)};
+  const auto g = build_cn_graph(b.build(), m);
+  std::vector<std::set<int>> preds(2);
+  for (const auto& e : g.edges) {
+    if (e.operand < 0) continue;
+    preds[static_cast<std::size_t>(g.cns[static_cast<std::size_t>(e.dst)].index)].insert(
+        g.cns[static_cast<std::size_t>(e.src)].index);
+  }
+  EXPECT_EQ(preds[0], (std::set<int>{0, 1}));     // channels 0-3: exact
+  EXPECT_EQ(preds[1], (std::set<int>{1, 2, 3}));  // channels 4-7, plus chunk 1 (quirk)
+}
+
 TEST(Edges, AdjacencyIsSortedByCnId) {
   const auto w = diana_workload();
   const auto g = build_cn_graph(w, diana_mapping());
