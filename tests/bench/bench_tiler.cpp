@@ -2,12 +2,15 @@
 // built in memory), one output row per CN (4320 CNs; Stream: 2.3 s) and one CN per 2x2 output
 // tile in the first L layers with one row per CN in the rest (L = 1: 133k CNs, L = 2: 263k,
 // L = 8: 1.04M). Counters: CNs, edges, and the process's peak resident memory (run one
-// benchmark per process, --benchmark_filter, for a clean peak).
+// benchmark per process, --benchmark_filter, for a clean peak). Also ResNet-18 (ONNX) with one
+// output row per CN (849 CNs; Stream: 0.21-0.44 s).
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 #include "builders.hpp"
+#include "stream/mapping/mapping_spec.hpp"
 #include "stream/tiler/tiler.hpp"
+#include "stream/workload/load.hpp"
 
 namespace {
 
@@ -38,6 +41,19 @@ void BM_FsrcnnOneRowPerCn(benchmark::State& state) {
   report(state, g);
 }
 BENCHMARK(BM_FsrcnnOneRowPerCn)->Unit(benchmark::kMillisecond);
+
+void BM_ResNet18OneRowPerCn(benchmark::State& state) {
+  const std::string in = std::string(STREAM_TEST_DATA_DIR) + "/reference/stream2023/inputs/";
+  const auto w = workload::load_workload(in + "workload/resnet18.onnx");
+  const auto m = mapping::read_mapping(in + "mapping/tpu_like_single_core_oy.yaml");
+  CnGraph g;
+  for (auto _ : state) {
+    g = build_cn_graph(w, m);
+    benchmark::DoNotOptimize(g.edges.data());
+  }
+  report(state, g);
+}
+BENCHMARK(BM_ResNet18OneRowPerCn)->Unit(benchmark::kMillisecond);
 
 void BM_Fsrcnn2x2Tiles(benchmark::State& state) {
   const auto w = fsrcnn();
