@@ -768,10 +768,10 @@ void Converter::convert_matmul(std::size_t i) {
 
 void Converter::convert_elementwise(std::size_t i) {
   // Stream 2023 simd.py: equal input shapes -> O[b][k][oy][ox]+=A[b][k][oy][ox]*B[b][k][oy][ox]
-  // (for Add too), loop order B, K, OX, OY with OY = dim 2 (height), precisions all 8. A is called I
-  // (memory operand I1) and B is called W (I2). Quirk not kept: Stream links A to I2 as well
-  // when A has no producer. Other ranks: [h][b][k], [b][k], [k]. Unequal (broadcast) input
-  // shapes -> a free node (Stream: DummyNode).
+  // (for Add too), loop order B, K, OX, OY with OY = dim 2 (height), precisions all 8. A is called
+  // I (memory operand I1) and B is called W (I2). Quirk not kept: Stream links A to I2 as well when
+  // A has no producer. Other ranks: [h][b][k], [b][k], [k]. Unequal (broadcast) input shapes -> a
+  // free node (Stream: DummyNode).
   const auto& n = g_.nodes[i];
   if (n.inputs.size() != 2 || n.inputs[0].empty() || n.inputs[1].empty()) {
     fail_node(i, "expected 2 inputs");
