@@ -74,7 +74,7 @@ TEST(Cli, InspectAcceleratorTables) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(sram_1MB_W\s+I2\s+8388608 \(1 MiB\)\s+1024)")))
       << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(0\s+3\s+0->1->3 \*)"))) << r.out;
-  EXPECT_NE(r.out.find("bus [6,0,1,2,3,4,5] hub 6"), std::string::npos);
+  EXPECT_NE(r.out.find("bus [6, 0, 1, 2, 3, 4, 5] hub 6"), std::string::npos);
 }
 
 TEST(Cli, InspectWorkloadAndMapping) {
@@ -99,6 +99,7 @@ TEST(Cli, InspectJson) {
   const auto j = nlohmann::json::parse(in);
   EXPECT_EQ(j["workload"]["layer_count"], 8);
   EXPECT_EQ(j["workload"]["layers"][0]["loop_sizes"]["OY"], 540);
+  EXPECT_EQ(j["workload"]["layers"][0]["loop_sizes"]["OX"], 960);
   EXPECT_EQ(j["accelerator"]["offchip_core"], 4);
   bool shared = false;
   for (const auto& m : j["accelerator"]["top_memories"])
