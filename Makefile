@@ -61,7 +61,7 @@ FORMAT_FILES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
-	clang-format --dry-run -Werror $(FORMAT_FILES)
+	@clang-format --dry-run -Werror $(FORMAT_FILES) && echo "clang-format: all files formatted"
 
 bench: build
 	@echo "see README 'Performance' for the benchmark commands"

@@ -12,6 +12,7 @@
 #include "stream/io/spec_json.hpp"
 #include "stream/mapping/check.hpp"
 #include "stream/mapping/mapping_spec.hpp"
+#include "stream/tiler/tiler.hpp"
 #include "stream/workload/load.hpp"
 #include "table.hpp"
 
@@ -23,6 +24,8 @@ struct InspectOptions {
   std::string workload;
   std::string mapping;
   std::string json;
+  bool no_cn_groups = false;
+  bool stream_free_nodes = false;
 };
 
 std::string loop_text(const workload::LayerSpec& l) {
@@ -200,6 +203,55 @@ void print_mapping(const mapping::MappingSpec& m) {
   }
 }
 
+std::string outer_loops_text(const workload::LayerSpec& l,
+                             const std::vector<tiler::OuterLoop>& loops) {
+  std::string s;
+  for (const auto& loop : loops) {
+    if (loop.size == 1) continue;
+    s += (s.empty() ? "" : " ") + l.dims[static_cast<std::size_t>(loop.dim)].name + ":" +
+         std::to_string(loop.size);
+  }
+  return s.empty() ? "layer-by-layer" : s;
+}
+
+/// Per costed layer (in the tiler's topological order): CNs, groups, outer loops, edges in.
+nlohmann::json cn_layers_json(const workload::WorkloadSpec& w, const tiler::CnGraph& g) {
+  std::vector<std::int64_t> intra(w.layers.size(), 0), inter_in(w.layers.size(), 0);
+  for (const auto& e : g.edges) {
+    const auto li = static_cast<std::size_t>(g.cns[static_cast<std::size_t>(e.dst)].layer_index);
+    (e.operand < 0 ? intra : inter_in)[li]++;
+  }
+  nlohmann::json layers = nlohmann::json::array();
+  for (int li : g.layer_order) {
+    const auto i = static_cast<std::size_t>(li);
+    const auto& l = w.layers[i];
+    layers.push_back({{"id", l.id.value},
+                      {"name", l.name},
+                      {"operator", l.operator_type},
+                      {"cns", g.layer_cns[i].size()},
+                      {"groups", g.layer_groups[i]},
+                      {"outer_loops", outer_loops_text(l, g.layer_outer_loops[i])},
+                      {"intra_edges", intra[i]},
+                      {"inter_edges_in", inter_in[i]}});
+  }
+  return layers;
+}
+
+void print_cn_graph(const nlohmann::json& layers, const tiler::CnGraph& g) {
+  std::cout << "CN graph: " << g.cn_count() << " CNs, " << g.edge_count() << " edges, "
+            << g.tensors.size() << " tensors\n";
+  Table t({"id", "name", "operator", "CNs", "groups", "outer-CN loops", "intra edges",
+           "inter edges in"});
+  for (const auto& l : layers) {
+    t.add({std::to_string(l["id"].get<int>()), l["name"].get<std::string>(),
+           l["operator"].get<std::string>(), std::to_string(l["cns"].get<std::size_t>()),
+           std::to_string(l["groups"].get<int>()), l["outer_loops"].get<std::string>(),
+           std::to_string(l["intra_edges"].get<std::int64_t>()),
+           std::to_string(l["inter_edges_in"].get<std::int64_t>())});
+  }
+  t.print(std::cout);
+}
+
 int run_inspect(const InspectOptions& o) {
   if (o.accelerator.empty() && o.workload.empty() && o.mapping.empty()) {
     throw InputError("inspect", "", "give at least one of --accelerator, --workload, --mapping");
@@ -211,11 +263,27 @@ int run_inspect(const InspectOptions& o) {
   if (!o.accelerator.empty()) a = hardware::read_accelerator(o.accelerator);
   if (!o.mapping.empty()) m = mapping::read_mapping(o.mapping);
   if (w && a && m) mapping::check_mapping(*m, *w, *a);
+  std::optional<tiler::CnGraph> g;
+  nlohmann::json cn_layers;
+  if (w && m) {
+    tiler::TilerOptions topt;
+    topt.cn_groups = !o.no_cn_groups;
+    topt.exact_free_nodes = !o.stream_free_nodes;
+    g = tiler::build_cn_graph(*w, *m, topt);
+    for (const auto& warning : g->warnings) std::cerr << "warning: " << warning << "\n";
+    cn_layers = cn_layers_json(*w, *g);
+  }
   if (!o.json.empty()) {
     nlohmann::json j = nlohmann::json::object();
     if (w) j["workload"] = io::to_json(*w);
     if (a) j["accelerator"] = io::to_json(*a);
     if (m) j["mapping"] = io::to_json(*m);
+    if (g) {
+      j["cn_count"] = g->cn_count();
+      j["edge_count"] = g->edge_count();
+      j["cn_layers"] = cn_layers;
+      j["tiler_warnings"] = g->warnings;
+    }
     io::write_json_file(j, o.json);
     return 0;
   }
@@ -227,6 +295,7 @@ int run_inspect(const InspectOptions& o) {
   if (w) sep(), print_workload(*w);
   if (a) sep(), print_accelerator(*a);
   if (m) sep(), print_mapping(*m);
+  if (g) sep(), print_cn_graph(cn_layers, *g);
   return 0;
 }
 
@@ -235,7 +304,9 @@ int run_inspect(const InspectOptions& o) {
 void register_inspect(CLI::App& app, Action& action) {
   auto opts = std::make_shared<InspectOptions>();
   auto* sub = app.add_subcommand(
-      "inspect", "Print a workload, an accelerator and/or a mapping as readable tables (or JSON)");
+      "inspect",
+      "Print a workload, an accelerator and/or a mapping as readable tables (or JSON); with a "
+      "workload and a mapping also the CN graph (CNs and edges per layer)");
   sub->add_option("--accelerator,-a", opts->accelerator,
                   "Accelerator YAML file (Stream 2024 or 2025+ form)");
   sub->add_option("--workload,-w", opts->workload,
@@ -243,6 +314,11 @@ void register_inspect(CLI::App& app, Action& action) {
   sub->add_option("--mapping,-m", opts->mapping, "Mapping YAML file (list form or map form)");
   sub->add_option("--json", opts->json,
                   "Write the summaries as JSON to this file instead of printing tables");
+  sub->add_flag("--no-cn-groups", opts->no_cn_groups,
+                "CN graph as the June-2023 validation code: no CN groups, one chain per layer");
+  sub->add_flag("--stream-free-nodes", opts->stream_free_nodes,
+                "Concat, broadcast and Reduce nodes as Stream 5e094e6c's pass-through dummies "
+                "(box rule by position) instead of exact element-wise dependencies");
   sub->callback([&action, opts] { action = [opts] { return run_inspect(*opts); }; });
 }
 

@@ -499,10 +499,11 @@ void Converter::add_layer(std::size_t i, LayerText text,
 
 void Converter::convert_conv(std::size_t i, bool qlinear) {
   // Stream 2023 conv.py: equation O[b][g][k][oy][ox]+=W[k][c][fy][fx]*I[b][g][c][iy][ix],
-  // loop order B, K, G, OX, OY, C, FX, FY with OX = output dim 2 (height), OY = dim 3 (width),
-  // FX = kernel_shape[0], ix = strides[0]*ox + dilations[0]*fx. Quirk kept: padding
-  // IY = (pads[0], pads[2]) and IX = (pads[1], pads[3]), i.e. the height pads go to IY although
-  // IX runs along the height (no effect for symmetric padding).
+  // loop order B, K, G, OX, OY, C, FX, FY with OY = output dim 2 (height), OX = dim 3 (width):
+  // the reference runs (one CN per output row of FSRCNN = 540 per layer) fix this. Stream's
+  // FX = kernel_shape[0] and ix = strides[0]*ox are only equal to this for square kernels and
+  // strides; here FX/strides follow the width axis (README: differences from Stream).
+  // Padding IY = (pads[0], pads[2]), IX = (pads[1], pads[3]).
   const auto& n = g_.nodes[i];
   const std::size_t w_index = qlinear ? 3 : 1;
   if (n.inputs.size() <= w_index) {
@@ -582,11 +583,11 @@ void Converter::convert_conv(std::size_t i, bool qlinear) {
 
   LayerText t;
   t.equation = "O[b][g][k][oy][ox]+=W[k][c][fy][fx]*I[b][g][c][iy][ix]";
-  t.dims = {{"B", os[0]},  {"K", ceil_div(os[1], group)}, {"G", group},      {"OX", os[2]},
-            {"OY", os[3]}, {"C", ceil_div(xs[1], group)}, {"FX", kernel[0]}, {"FY", kernel[1]}};
+  t.dims = {{"B", os[0]},  {"K", ceil_div(os[1], group)}, {"G", group},      {"OX", os[3]},
+            {"OY", os[2]}, {"C", ceil_div(xs[1], group)}, {"FX", kernel[1]}, {"FY", kernel[0]}};
   t.relations = {
-      "ix=" + std::to_string(strides[0]) + "*ox+" + std::to_string(dilations[0]) + "*fx",
-      "iy=" + std::to_string(strides[1]) + "*oy+" + std::to_string(dilations[1]) + "*fy"};
+      "ix=" + std::to_string(strides[1]) + "*ox+" + std::to_string(dilations[1]) + "*fx",
+      "iy=" + std::to_string(strides[0]) + "*oy+" + std::to_string(dilations[0]) + "*fy"};
   t.padding = {{"IY", pads[0], pads[2]}, {"IX", pads[1], pads[3]}};
   t.precisions = {{"O", 16}, {"O_final", 8}, {"W", 8}, {"I", 8}};
   // Stream takes W's producer from input 1 also for QLinearConv (its x_scale); the weight
@@ -667,11 +668,11 @@ void Converter::convert_pool(std::size_t i, bool global) {
   }
   LayerText t;
   t.equation = "O[b][k][oy][ox]+=W[fy][fx]*I[b][k][iy][ix]";
-  t.dims = {{"B", os[0]},  {"K", os[1]},      {"OX", os[2]},
-            {"OY", os[3]}, {"FX", kernel[0]}, {"FY", kernel[1]}};
+  t.dims = {{"B", os[0]},  {"K", os[1]},      {"OX", os[3]},
+            {"OY", os[2]}, {"FX", kernel[1]}, {"FY", kernel[0]}};
   t.relations = {
-      "ix=" + std::to_string(strides[0]) + "*ox+" + std::to_string(dilations[0]) + "*fx",
-      "iy=" + std::to_string(strides[1]) + "*oy+" + std::to_string(dilations[1]) + "*fy"};
+      "ix=" + std::to_string(strides[1]) + "*ox+" + std::to_string(dilations[1]) + "*fx",
+      "iy=" + std::to_string(strides[0]) + "*oy+" + std::to_string(dilations[0]) + "*fy"};
   t.padding = {{"IY", pads[0], pads[2]}, {"IX", pads[1], pads[3]}};
   t.precisions = {{"O", 8}, {"O_final", 8}, {"W", 0}, {"I", 8}};
   add_layer(i, std::move(t), {{"I", x}, {"W", InputRef{InputRef::Kind::kAbsent, -1, ""}}}, {"W"},
@@ -767,10 +768,10 @@ void Converter::convert_matmul(std::size_t i) {
 
 void Converter::convert_elementwise(std::size_t i) {
   // Stream 2023 simd.py: equal input shapes -> O[b][k][oy][ox]+=A[b][k][oy][ox]*B[b][k][oy][ox]
-  // (for Add too), loop order B, K, OX, OY with OX = dim 2, precisions all 8. A is called I
-  // (memory operand I1) and B is called W (I2). Quirk not kept: Stream links A to I2 as well
-  // when A has no producer. Other ranks: [h][b][k], [b][k], [k]. Unequal (broadcast) input
-  // shapes -> a free node (Stream: DummyNode).
+  // (for Add too), loop order B, K, OX, OY with OY = dim 2 (height), precisions all 8. A is called
+  // I (memory operand I1) and B is called W (I2). Quirk not kept: Stream links A to I2 as well when
+  // A has no producer. Other ranks: [h][b][k], [b][k], [k]. Unequal (broadcast) input shapes -> a
+  // free node (Stream: DummyNode).
   const auto& n = g_.nodes[i];
   if (n.inputs.size() != 2 || n.inputs[0].empty() || n.inputs[1].empty()) {
     fail_node(i, "expected 2 inputs");
@@ -805,7 +806,7 @@ void Converter::convert_elementwise(std::size_t i) {
   switch (os.size()) {
     case 4:
       t.equation = "O[b][k][oy][ox]+=I[b][k][oy][ox]*W[b][k][oy][ox]";
-      t.dims = {{"B", os[0]}, {"K", os[1]}, {"OX", os[2]}, {"OY", os[3]}};
+      t.dims = {{"B", os[0]}, {"K", os[1]}, {"OX", os[3]}, {"OY", os[2]}};
       break;
     case 3:
       t.equation = "O[h][b][k]+=I[h][b][k]*W[h][b][k]";

@@ -88,9 +88,9 @@ double LayerSpec::relation_extent(double a, double b, std::int64_t coef_a, std::
 
 std::int64_t LayerSpec::relation_total(int r) const {
   const auto& rel = relations.at(static_cast<std::size_t>(r));
-  const double ext = relation_extent(static_cast<double>(dims[static_cast<std::size_t>(rel.dim_a)].size),
-                                     static_cast<double>(dims[static_cast<std::size_t>(rel.dim_b)].size),
-                                     rel.coef_a, rel.coef_b);
+  const double ext = relation_extent(
+      static_cast<double>(dims[static_cast<std::size_t>(rel.dim_a)].size),
+      static_cast<double>(dims[static_cast<std::size_t>(rel.dim_b)].size), rel.coef_a, rel.coef_b);
   return static_cast<std::int64_t>(ext) - rel.pad_begin - rel.pad_end;
 }
 
@@ -98,7 +98,8 @@ std::int64_t LayerSpec::operand_elements(int o) const {
   const auto& op = operands.at(static_cast<std::size_t>(o));
   std::int64_t n = 1;
   for (const auto& idx : op.indices) {
-    n *= idx.is_relation ? relation_total(idx.index) : dims[static_cast<std::size_t>(idx.index)].size;
+    n *= idx.is_relation ? relation_total(idx.index)
+                         : dims[static_cast<std::size_t>(idx.index)].size;
   }
   return n;
 }

@@ -74,7 +74,7 @@ TEST(Cli, InspectAcceleratorTables) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(sram_1MB_W\s+I2\s+8388608 \(1 MiB\)\s+1024)")))
       << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(0\s+3\s+0->1->3 \*)"))) << r.out;
-  EXPECT_NE(r.out.find("bus [6,0,1,2,3,4,5] hub 6"), std::string::npos);
+  EXPECT_NE(r.out.find("bus [6, 0, 1, 2, 3, 4, 5] hub 6"), std::string::npos);
 }
 
 TEST(Cli, InspectWorkloadAndMapping) {
@@ -99,11 +99,52 @@ TEST(Cli, InspectJson) {
   const auto j = nlohmann::json::parse(in);
   EXPECT_EQ(j["workload"]["layer_count"], 8);
   EXPECT_EQ(j["workload"]["layers"][0]["loop_sizes"]["OY"], 540);
+  EXPECT_EQ(j["workload"]["layers"][0]["loop_sizes"]["OX"], 960);
   EXPECT_EQ(j["accelerator"]["offchip_core"], 4);
   bool shared = false;
   for (const auto& m : j["accelerator"]["top_memories"])
     shared = shared || (m["name"] == "sram_256KB" && m["cores"].size() == 4);
   EXPECT_TRUE(shared);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, InspectCnGraph) {
+  // ResNet-18, one output row per CN below layer 24, layer by layer after (Stream's R7).
+  const auto r =
+      run("inspect --workload " + kRef + "/stream2023/inputs/workload/resnet18.onnx --mapping " +
+          kRef + "/stream2023/inputs/mapping/tpu_like_single_core_hybrid24.yaml");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("CN graph: 716 CNs, 2282 edges"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(/conv1/Conv +Conv +112 +1 +OY:112)")))
+      << r.out;
+}
+
+TEST(Cli, InspectCnGraphJsonAndWarnings) {
+  const auto dir = temp_dir();
+  const auto out = (dir / "cn.json").string();
+  // DIANA validation, June-2023 CN graph (no groups): 4200 CNs, 9385 edges.
+  auto r = run("inspect --workload " + kRef + "/validation/diana/workload.yaml --mapping " + kRef +
+               "/validation/diana/mapping.yaml --no-cn-groups --json " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  {
+    std::ifstream in(out);
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["cn_count"], 4200);
+    EXPECT_EQ(j["edge_count"], 9385);
+    ASSERT_EQ(j["cn_layers"].size(), 9u);
+    EXPECT_EQ(j["cn_layers"][0]["cns"], 3584);
+    EXPECT_EQ(j["cn_layers"][0]["outer_loops"], "K:4 OX:8 OY:112");
+  }
+  // A size that does not divide the loop: rounded to the nearest divisor, with a warning.
+  const auto mapping = (dir / "m.yaml").string();
+  std::ofstream(mapping)
+      << "- {name: default, core_allocation: [0], intra_core_tiling: [[OY, 7]]}\n";
+  r = run("inspect --workload " + kRef + "/stream2023/inputs/workload/fsrcnn.yaml --mapping " +
+          mapping);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("warning: layer 0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("using 6, the nearest divisor"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CN graph: 48 CNs"), std::string::npos) << r.out;
   fs::remove_all(dir);
 }
 

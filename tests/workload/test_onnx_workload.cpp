@@ -143,10 +143,11 @@ TEST(OnnxWorkload, FsrcnnEightConvsAt540x960) {
   ASSERT_EQ(w.nodes.size(), 8u);
   ASSERT_EQ(w.layers.size(), 8u);
   EXPECT_EQ(w.total_macs(), 8290252800);
-  // OX is the ONNX height axis (dim 2), OY the width (Stream 2023 convention).
-  EXPECT_EQ(sizes(w.layers[0]), (std::vector<std::int64_t>{1, 56, 1, 540, 960, 1, 5, 5}));
+  // OY is the ONNX height axis (dim 2), OX the width: Stream's one-row-per-CN FSRCNN run has
+  // 540 CNs per layer (tests/data/reference/stream2023/R9_tpu_single_fsrcnn_oy/schedule.csv).
+  EXPECT_EQ(sizes(w.layers[0]), (std::vector<std::int64_t>{1, 56, 1, 960, 540, 1, 5, 5}));
   EXPECT_EQ(constant_names(w.layers[0]), (std::vector<std::string>{"I", "W"}));
-  EXPECT_EQ(sizes(w.layers[7]), (std::vector<std::int64_t>{1, 16, 1, 540, 960, 56, 3, 3}));
+  EXPECT_EQ(sizes(w.layers[7]), (std::vector<std::int64_t>{1, 16, 1, 960, 540, 56, 3, 3}));
   for (std::size_t i = 1; i < 8; ++i) {
     EXPECT_EQ(constant_names(w.layers[i]), (std::vector<std::string>{"W"}));
     EXPECT_EQ(w.layers[i].operands[2].source, LayerId(static_cast<int>(i - 1)));

@@ -55,6 +55,14 @@ struct ComputationNode {
   std::vector<std::int64_t> loop_sizes() const;
 };
 
+/// One outer-CN loop of a layer after the hint conversion of §3.1: split loop dim `dim` (index
+/// into LayerSpec::dims) into `size` parts. The CN index counts the first loop fastest.
+struct OuterLoop {
+  int dim = 0;
+  std::int64_t size = 1;
+  bool operator==(const OuterLoop&) const = default;
+};
+
 struct CnEdge {
   int src = -1;  ///< CN index
   int dst = -1;  ///< CN index
@@ -77,6 +85,9 @@ struct CnGraph {
   /// Per layer of WorkloadSpec::layers: its CNs (indices into cns) and its number of groups.
   std::vector<std::vector<int>> layer_cns;
   std::vector<int> layer_groups;
+  /// Per layer of WorkloadSpec::layers: its outer-CN loops (inter-core tiling first, then the
+  /// intra-core tiling), as the CNs were cut. Layer by layer = one loop (first dim, 1).
+  std::vector<std::vector<OuterLoop>> layer_outer_loops;
   /// Costed layers (indices into WorkloadSpec::layers) in the order Stream processed them.
   std::vector<int> layer_order;
   /// Human-readable notes (e.g. a tiling size rounded to the nearest divisor).

@@ -50,9 +50,9 @@ struct OperandIndex {
 enum class Relevance : std::uint8_t { kRelevant, kIrrelevant, kPartial };
 
 struct OperandSpec {
-  std::string name;         ///< layer operand as written in the equation: O, W, I, X, Y, ...
-  MemOperand mem_operand;   ///< memory operand link (O->O, W->I2, I->I1 by default)
-  bool is_output = false;   ///< the operand left of '=' / '+='
+  std::string name;        ///< layer operand as written in the equation: O, W, I, X, Y, ...
+  MemOperand mem_operand;  ///< memory operand link (O->O, W->I2, I->I1 by default)
+  bool is_output = false;  ///< the operand left of '=' / '+='
   std::vector<OperandIndex> indices;  ///< in equation order, e.g. W[k][c][fy][fx]
   int precision_bits = 8;             ///< for O: the partial-sum precision
   /// Inputs only: the node that produces this operand (a costed layer or a free node of the
@@ -81,7 +81,7 @@ struct LayerSpec {
   std::string equation;       ///< as given, e.g. O[b][k][oy][ox]+=W[k][c][fy][fx]*I[b][c][iy][ix]
   std::vector<LoopDim> dims;  ///< in the layer's loop order (it orders LOMA's LPF list)
   std::vector<DimRelation> relations;
-  std::vector<OperandSpec> operands;  ///< the output first, then the inputs in equation order
+  std::vector<OperandSpec> operands;    ///< the output first, then the inputs in equation order
   int output_final_precision_bits = 8;  ///< O_final
   /// Constant operands (indices into `operands`) in Stream's order; the last one decides the
   /// CN groups (stream-model.md §3.5).

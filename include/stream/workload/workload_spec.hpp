@@ -42,8 +42,8 @@ struct NodeSpec {
 };
 
 struct WorkloadSpec {
-  std::string name;    ///< model name (file stem or zoo name)
-  std::string source;  ///< the file path, or "zoo:NAME"
+  std::string name;               ///< model name (file stem or zoo name)
+  std::string source;             ///< the file path, or "zoo:NAME"
   std::vector<NodeSpec> nodes;    ///< ascending id, in a topological order
   std::vector<LayerSpec> layers;  ///< the costed layers, ascending id
 

@@ -1,0 +1,81 @@
+#pragma once
+/// One design point, end to end: tiler -> per-core costs (cached) -> allocation -> schedule ->
+/// PointResult. This is what `stream-hpc eval` runs once and what a sweep runs millions of
+/// times. An infeasible point is a result with a status and a reason, never an exception;
+/// bad input (an inconsistent mapping, a missing file) throws stream::InputError.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stream/hardware/accelerator_spec.hpp"
+#include "stream/mapping/mapping_spec.hpp"
+#include "stream/workload/workload_spec.hpp"
+
+namespace stream::evaluate {
+
+enum class PointStatus : std::uint8_t {
+  kOk = 0,
+  kInfeasible = 1,  ///< e.g. a tensor that fits no memory that could hold it
+  kUnsupported = 2,  ///< e.g. no allowed core can run a layer's operator
+};
+
+/// Why a point is not kOk (stable codes: they are written to result tables).
+enum class ReasonCode : std::uint16_t {
+  kNone = 0,
+  kMemoryCapacity = 1,   ///< a tensor larger than every memory that could hold it
+  kNoCoreForLayer = 2,   ///< no allowed core can run a layer
+  kNoMapping = 3,        ///< the cost model found no valid spatial/temporal mapping
+  kTooManyCns = 4,       ///< the tiling exceeds the max_cns limit
+  kUnreachable = 5,      ///< a transfer between cores with no route
+};
+
+enum class Allocator : std::uint8_t { kFixed, kGenetic, kGreedy, kBalanced };
+enum class Objective : std::uint8_t { kEdp, kLatency, kEnergy };
+
+struct PointOptions {
+  Allocator allocator = Allocator::kFixed;
+  int ga_population = 16;
+  int ga_generations = 16;
+  Objective objective = Objective::kEdp;
+  std::uint64_t seed = 0;  ///< GA seed; a sweep derives it from the point id
+  int lpf_limit = 6;
+  /// Overrides the mapping file's scheduler priority when set ("memory" or "latency").
+  std::string priority;
+};
+
+struct PointSpec {
+  std::shared_ptr<const workload::WorkloadSpec> workload;
+  std::shared_ptr<const hardware::AcceleratorSpec> accelerator;
+  std::shared_ptr<const mapping::MappingSpec> mapping;
+  PointOptions options;
+};
+
+/// Stream's nine energy terms, in this order (metrics.json names, see energy_term_names()).
+inline constexpr int kNumEnergyTerms = 9;
+const std::array<const char*, kNumEnergyTerms>& energy_term_names();
+
+struct PointResult {
+  PointStatus status = PointStatus::kOk;
+  ReasonCode reason_code = ReasonCode::kNone;
+  std::string reason;  ///< human-readable, names the CN/memory/layer
+
+  std::int64_t latency_cycles = 0;
+  double energy_pj = 0;
+  double edp_pj_cycles = 0;
+  std::array<double, kNumEnergyTerms> energy_terms_pj{};
+  std::int64_t peak_onchip_bits = 0;  ///< max over on-chip top memory instances of their peak
+  std::int64_t peak_dram_bits = 0;
+  std::int64_t dram_traffic_bits = 0;
+  double mean_core_utilization = 0;  ///< busy cycles / latency, averaged over used cores
+  double area = 0;                   ///< sum of memory and MAC areas when the hardware gives them
+  std::int64_t total_macs = 0;
+  std::int64_t cn_count = 0;
+  std::int64_t edge_count = 0;
+  std::int64_t schedules_evaluated = 0;
+  double eval_seconds = 0;
+};
+
+}  // namespace stream::evaluate
