@@ -589,6 +589,7 @@ void Converter::convert_conv(std::size_t i, bool qlinear) {
       "ix=" + std::to_string(strides[1]) + "*ox+" + std::to_string(dilations[1]) + "*fx",
       "iy=" + std::to_string(strides[0]) + "*oy+" + std::to_string(dilations[0]) + "*fy"};
   t.padding = {{"IY", pads[0], pads[2]}, {"IX", pads[1], pads[3]}};
+  t.totals = {{"IY", xs[2]}, {"IX", xs[3]}};  // Stream: pr_loop_dim_size = the input's H, W
   t.precisions = {{"O", 16}, {"O_final", 8}, {"W", 8}, {"I", 8}};
   // Stream takes W's producer from input 1 also for QLinearConv (its x_scale); the weight
   // itself (input 3) is used here. Both are initializers in real files.
@@ -674,6 +675,7 @@ void Converter::convert_pool(std::size_t i, bool global) {
       "ix=" + std::to_string(strides[1]) + "*ox+" + std::to_string(dilations[1]) + "*fx",
       "iy=" + std::to_string(strides[0]) + "*oy+" + std::to_string(dilations[0]) + "*fy"};
   t.padding = {{"IY", pads[0], pads[2]}, {"IX", pads[1], pads[3]}};
+  t.totals = {{"IY", xs[2]}, {"IX", xs[3]}};  // Stream: pr_loop_dim_size = the input's H, W
   t.precisions = {{"O", 8}, {"O_final", 8}, {"W", 0}, {"I", 8}};
   add_layer(i, std::move(t), {{"I", x}, {"W", InputRef{InputRef::Kind::kAbsent, -1, ""}}}, {"W"},
             true);

@@ -306,6 +306,11 @@ LayerSpec build_layer(const LayerText& text) {
       layer.relations[static_cast<std::size_t>(r)].pad_begin = p.begin;
       layer.relations[static_cast<std::size_t>(r)].pad_end = p.end;
     }
+    for (const auto& t : text.totals) {
+      const int r = layer.relation_index(t.relation);
+      STREAM_ASSERT(r >= 0, "total on unknown relation " + t.relation);
+      layer.relations[static_cast<std::size_t>(r)].total = t.size;
+    }
     const auto defaulted = set_operands(layer, parse_equation(text.equation));
     for (bool d : defaulted) STREAM_ASSERT(d, "operand without a default memory link");
   } catch (const DefinitionError& e) {

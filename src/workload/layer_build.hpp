@@ -83,6 +83,11 @@ struct LayerText {
     std::int64_t end;
   };
   std::vector<Padding> padding;
+  struct Total {
+    std::string relation;
+    std::int64_t size;  ///< the real input extent along the relation (Stream's pr_loop_dim_size)
+  };
+  std::vector<Total> totals;
   struct Precision {
     std::string operand;
     int bits;

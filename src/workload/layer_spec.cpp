@@ -88,6 +88,7 @@ double LayerSpec::relation_extent(double a, double b, std::int64_t coef_a, std::
 
 std::int64_t LayerSpec::relation_total(int r) const {
   const auto& rel = relations.at(static_cast<std::size_t>(r));
+  if (rel.total > 0) return rel.total;
   const double ext = relation_extent(
       static_cast<double>(dims[static_cast<std::size_t>(rel.dim_a)].size),
       static_cast<double>(dims[static_cast<std::size_t>(rel.dim_b)].size), rel.coef_a, rel.coef_b);

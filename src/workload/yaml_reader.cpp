@@ -84,7 +84,7 @@ void read_relations_and_padding(const yaml::Node& el, LayerSpec& layer) {
     }
   }
   // ZigZag 3 spelling: pr_loop_dims names the relations (and orders a list-form padding);
-  // pr_loop_sizes (the real input extents) is checked but not used.
+  // pr_loop_sizes gives the real input extents (Stream's pr_loop_dim_size).
   std::vector<int> pr_dims;
   const auto pr_node = el.optional("pr_loop_dims");
   if (pr_node) {
@@ -104,7 +104,10 @@ void read_relations_and_padding(const yaml::Node& el, LayerSpec& layer) {
       sizes->fail("has " + std::to_string(elems.size()) + " entries but pr_loop_dims has " +
                   std::to_string(pr_dims.size()));
     }
-    for (const auto& e : elems) e.as_int(1, limits().max_loop_size);
+    for (std::size_t k = 0; k < elems.size(); ++k) {
+      layer.relations[static_cast<std::size_t>(pr_dims[k])].total =
+          elems[k].as_int(1, limits().max_loop_size);
+    }
   }
 
   auto set_padding = [&](int r, const yaml::Node& value) {

@@ -169,7 +169,13 @@ TEST(YamlWorkload, SyntaxVariants) {
   EXPECT_EQ(conv.relations[0].coef_b, 2);
   EXPECT_EQ(conv.relations[0].pad_begin, 2);
   EXPECT_EQ(conv.relations[1].pad_end, 1);
-  EXPECT_EQ(conv.relation_total(0), 8 + 2 * 2 - 4);  // dilation 2: 12 positions - padding
+  // pr_loop_sizes states the real input extents (Stream's pr_loop_dim_size): they win over
+  // the derived value (dilation 2: 12 positions - padding 4 = 8).
+  EXPECT_EQ(conv.relation_total(0), 12);
+  EXPECT_EQ(conv.relation_total(1), 10);
+  LayerSpec derived = conv;
+  derived.relations[0].total = 0;
+  EXPECT_EQ(derived.relation_total(0), 8 + 2 * 2 - 4);
   EXPECT_EQ(conv.operands[1].precision_bits, 4);
   const LayerSpec& add = w.layers[1];
   EXPECT_EQ(add.dims[0].name, "B");

@@ -18,18 +18,18 @@ namespace stream::evaluate {
 
 enum class PointStatus : std::uint8_t {
   kOk = 0,
-  kInfeasible = 1,  ///< e.g. a tensor that fits no memory that could hold it
+  kInfeasible = 1,   ///< e.g. a tensor that fits no memory that could hold it
   kUnsupported = 2,  ///< e.g. no allowed core can run a layer's operator
 };
 
 /// Why a point is not kOk (stable codes: they are written to result tables).
 enum class ReasonCode : std::uint16_t {
   kNone = 0,
-  kMemoryCapacity = 1,   ///< a tensor larger than every memory that could hold it
-  kNoCoreForLayer = 2,   ///< no allowed core can run a layer
-  kNoMapping = 3,        ///< the cost model found no valid spatial/temporal mapping
-  kTooManyCns = 4,       ///< the tiling exceeds the max_cns limit
-  kUnreachable = 5,      ///< a transfer between cores with no route
+  kMemoryCapacity = 1,  ///< a tensor larger than every memory that could hold it
+  kNoCoreForLayer = 2,  ///< no allowed core can run a layer
+  kNoMapping = 3,       ///< the cost model found no valid spatial/temporal mapping
+  kTooManyCns = 4,      ///< the tiling exceeds the max_cns limit
+  kUnreachable = 5,     ///< a transfer between cores with no route
 };
 
 enum class Allocator : std::uint8_t { kFixed, kGenetic, kGreedy, kBalanced };

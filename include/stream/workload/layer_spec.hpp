@@ -37,6 +37,9 @@ struct DimRelation {
   std::int64_t coef_b;
   std::int64_t pad_begin = 0;  ///< padding before (top for IY, left for IX)
   std::int64_t pad_end = 0;    ///< padding after
+  /// The real (unpadded) input extent when the source states it (Stream's pr_loop_dim_size:
+  /// the ONNX input size, or ZigZag's pr_loop_sizes); 0 = derive it as extent - padding.
+  std::int64_t total = 0;
 };
 
 /// One index of an operand in the equation: a loop dimension or a dimension relation.
@@ -106,8 +109,8 @@ struct LayerSpec {
   /// ZigZag's unique-index count of a relation for loop sizes a and b (zigzag-model.md §1.2):
   /// int(A*B - max(0, B - sa/g) * (A - sb/g)), g = gcd(sa, sb).
   static double relation_extent(double a, double b, std::int64_t coef_a, std::int64_t coef_b);
-  /// The layer's total size of relation r: relation_extent of the full loop sizes minus the
-  /// padding (the real, unpadded input extent).
+  /// The layer's total size of relation r (the real, unpadded input extent): the stated total
+  /// when the source gives one, else relation_extent of the full loop sizes minus the padding.
   std::int64_t relation_total(int r) const;
   /// Elements of operand `o` for the whole layer (pr dims at their unpadded totals).
   std::int64_t operand_elements(int o) const;
