@@ -96,8 +96,8 @@ Genome greedy_earliest_finish(const AllocationProblem& problem, const tiler::CnG
         const auto cu = static_cast<std::size_t>(c);
         std::int64_t ready = 0;
         for (int e = graph.pred_offsets[cu]; e < graph.pred_offsets[cu + 1]; ++e) {
-          const auto& edge = graph.edges[static_cast<std::size_t>(graph.pred_edges[
-              static_cast<std::size_t>(e)])];
+          const auto& edge =
+              graph.edges[static_cast<std::size_t>(graph.pred_edges[static_cast<std::size_t>(e)])];
           const auto pu = static_cast<std::size_t>(edge.src);
           std::int64_t r = 0;
           if (in_unit[pu]) {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "stream/allocation/operators.hpp"
 #include "stream/allocation/rng.hpp"
 #include "stream/common/error.hpp"
 #include "stream/common/hash.hpp"
@@ -144,54 +145,42 @@ void rank_and_crowd(const std::vector<Fitness>& f, std::vector<int>& rank,
   }
 }
 
-class Operators {
- public:
-  Operators(const AllocationProblem& p, SplitMix64& rng, double gene_prob)
-      : p_(p), rng_(rng), gene_prob_(gene_prob) {}
-
-  Genome random_genome() {
-    Genome g(p_.genes.size());
-    for (std::size_t i = 0; i < g.size(); ++i) {
-      const auto& a = p_.genes[i].allowed;
-      g[i] = a[rng_.below(a.size())].value;
-    }
-    return g;
-  }
-
-  Genome crossover(const Genome& a, const Genome& b) {
-    Genome c(a.size());
-    for (std::size_t i = 0; i < a.size(); ++i) c[i] = rng_.bernoulli(0.5) ? b[i] : a[i];
-    return c;
-  }
-
-  /// Gene i to another of its allowed cores (uniformly among the others).
-  void redraw(Genome& g, std::size_t i) {
-    const auto& a = p_.genes[i].allowed;
-    if (a.size() < 2) return;
-    std::size_t k = rng_.below(a.size() - 1);
-    const auto cur = std::find(a.begin(), a.end(), CoreId(g[i]));
-    if (cur != a.end() && k >= static_cast<std::size_t>(cur - a.begin())) ++k;
-    g[i] = a[k].value;
-  }
-
-  void mutate(Genome& g) {
-    for (std::size_t i = 0; i < g.size(); ++i) {
-      if (rng_.bernoulli(gene_prob_)) redraw(g, i);
-    }
-  }
-
-  void mutate_one(Genome& g) {
-    if (g.empty()) return;
-    redraw(g, rng_.below(g.size()));
-  }
-
- private:
-  const AllocationProblem& p_;
-  SplitMix64& rng_;
-  double gene_prob_;
-};
-
 }  // namespace
+
+Genome GeneticOperators::random_genome() {
+  Genome g(p_.genes.size());
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const auto& a = p_.genes[i].allowed;
+    g[i] = a[rng_.below(a.size())].value;
+  }
+  return g;
+}
+
+Genome GeneticOperators::crossover(const Genome& a, const Genome& b) {
+  Genome c(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) c[i] = rng_.bernoulli(0.5) ? b[i] : a[i];
+  return c;
+}
+
+void GeneticOperators::redraw(Genome& g, std::size_t i) {
+  const auto& a = p_.genes[i].allowed;
+  if (a.size() < 2) return;
+  std::size_t k = rng_.below(a.size() - 1);
+  const auto cur = std::find(a.begin(), a.end(), CoreId(g[i]));
+  if (cur != a.end() && k >= static_cast<std::size_t>(cur - a.begin())) ++k;
+  g[i] = a[k].value;
+}
+
+void GeneticOperators::mutate(Genome& g) {
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    if (rng_.bernoulli(gene_prob_)) redraw(g, i);
+  }
+}
+
+void GeneticOperators::mutate_one(Genome& g) {
+  if (g.empty()) return;
+  redraw(g, rng_.below(g.size()));
+}
 
 std::unique_ptr<Evaluator> FunctionEvaluatorFactory::make() const {
   return std::make_unique<FunctionEvaluator>(&fn_);
@@ -283,7 +272,7 @@ GaResult run_nsga2(const AllocationProblem& problem, const EvaluatorFactory& fac
                                ? options.gene_mutation_prob
                                : 1.0 / static_cast<double>(problem.gene_count());
   SplitMix64 rng(options.seed);
-  Operators ops(problem, rng, gene_prob);
+  GeneticOperators ops(problem, rng, gene_prob);
 
   // Initial population: the given genomes, then uniform draws, no two alike.
   std::vector<Genome> pop;
@@ -403,9 +392,9 @@ int choose(const std::vector<FrontPoint>& front, Objective objective) {
     const auto& a = front[i].fitness;
     const auto& b = front[static_cast<std::size_t>(best)].fitness;
     const double ka = key(a), kb = key(b);
-    if (ka < kb || (ka == kb && (a.latency_cycles < b.latency_cycles ||
-                                 (a.latency_cycles == b.latency_cycles &&
-                                  a.energy_pj < b.energy_pj)))) {
+    if (ka < kb ||
+        (ka == kb && (a.latency_cycles < b.latency_cycles ||
+                      (a.latency_cycles == b.latency_cycles && a.energy_pj < b.energy_pj)))) {
       best = static_cast<int>(i);
     }
   }

@@ -88,8 +88,8 @@ AllocationProblem build_problem(const workload::WorkloadSpec& workload,
       for (int c : cns) {
         const auto cu = static_cast<std::size_t>(c);
         const int g = graph.cns[cu].group;
-        p.fixed_core[cu] = per_group_fixed ? entry->core_allocation[static_cast<std::size_t>(g)]
-                                           : allowed.front();
+        p.fixed_core[cu] =
+            per_group_fixed ? entry->core_allocation[static_cast<std::size_t>(g)] : allowed.front();
       }
       continue;
     }
