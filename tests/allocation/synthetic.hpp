@@ -48,10 +48,9 @@ inline std::vector<std::pair<std::int64_t, double>> additive_front(int n) {
     for (int b = 0; a + b <= n; ++b)
       for (int c = 0; a + b + c <= n; ++c) {
         const int d = n - a - b - c;
-        pts.emplace_back(a * kGeneLatency[0] + b * kGeneLatency[1] + c * kGeneLatency[2] +
-                             d * kGeneLatency[3],
-                         a * kGeneEnergy[0] + b * kGeneEnergy[1] + c * kGeneEnergy[2] +
-                             d * kGeneEnergy[3]);
+        pts.emplace_back(
+            a * kGeneLatency[0] + b * kGeneLatency[1] + c * kGeneLatency[2] + d * kGeneLatency[3],
+            a * kGeneEnergy[0] + b * kGeneEnergy[1] + c * kGeneEnergy[2] + d * kGeneEnergy[3]);
       }
   std::sort(pts.begin(), pts.end());
   std::vector<std::pair<std::int64_t, double>> front;

@@ -70,7 +70,7 @@ TEST(Nsga2, Dominance) {
 
 TEST(Nsga2, NonDominatedSortGivesFrontsInOrder) {
   // 0:(1,5) 1:(2,2) 2:(5,1) front 0; 3:(3,3) 4:(6,2) front 1; 5:(7,7) front 2; 6 infeasible.
-  const std::vector<Fitness> f = {fit(1, 5), fit(2, 2), fit(5, 1), fit(3, 3),
+  const std::vector<Fitness> f = {fit(1, 5), fit(2, 2), fit(5, 1),       fit(3, 3),
                                   fit(6, 2), fit(7, 7), fit(0, 0, false)};
   const auto fronts = non_dominated_sort(f);
   ASSERT_EQ(fronts.size(), 4u);
@@ -95,10 +95,8 @@ TEST(Nsga2, CrowdingDistance) {
 
 TEST(Nsga2, ChooseByObjectiveNotTheLastMember) {
   // EDPs: 10*100 = 1000, 20*40 = 800, 50*30 = 1500, 100*10 = 1000.
-  std::vector<FrontPoint> front = {{{0}, fit(100, 10)},
-                                   {{1}, fit(40, 20)},
-                                   {{2}, fit(30, 50)},
-                                   {{3}, fit(10, 100)}};
+  std::vector<FrontPoint> front = {
+      {{0}, fit(100, 10)}, {{1}, fit(40, 20)}, {{2}, fit(30, 50)}, {{3}, fit(10, 100)}};
   EXPECT_EQ(choose(front, Objective::kEdp), 1);
   EXPECT_EQ(choose(front, Objective::kLatency), 0);
   EXPECT_EQ(choose(front, Objective::kEnergy), 3);
@@ -187,7 +185,8 @@ TEST(Nsga2, MinEdpOfALargerSpaceIsFound) {
     o.seed = seed;
     r = run_nsga2(p, factory, o);
     ASSERT_FALSE(r.front.empty());
-    const double edp = r.front[static_cast<std::size_t>(choose(r.front, Objective::kEdp))].fitness.edp();
+    const double edp =
+        r.front[static_cast<std::size_t>(choose(r.front, Objective::kEdp))].fitness.edp();
     EXPECT_GE(edp, best);
     EXPECT_LE(edp, 1.1 * best) << "seed " << seed;
     hits += edp == best ? 1 : 0;

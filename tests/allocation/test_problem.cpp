@@ -9,6 +9,7 @@
 #include <string>
 
 #include "stream/allocation/heuristics.hpp"
+#include "stream/allocation/mapping_out.hpp"
 #include "stream/allocation/problem.hpp"
 #include "stream/common/error.hpp"
 #include "stream/mapping/mapping_spec.hpp"
@@ -77,9 +78,13 @@ void expect_resnet_problem(const Case& c, std::size_t cns) {
   EXPECT_FALSE(p.valid(Genome(p.gene_count(), 4)));
 }
 
-TEST(Problem, ResNet18QuadCoreLayerByLayer) { expect_resnet_problem(resnet("tpu_like_quad_core_lbl.yaml"), 31); }
+TEST(Problem, ResNet18QuadCoreLayerByLayer) {
+  expect_resnet_problem(resnet("tpu_like_quad_core_lbl.yaml"), 31);
+}
 
-TEST(Problem, ResNet18QuadCoreOneRowFused) { expect_resnet_problem(resnet("tpu_like_quad_core_oy.yaml"), 849); }
+TEST(Problem, ResNet18QuadCoreOneRowFused) {
+  expect_resnet_problem(resnet("tpu_like_quad_core_oy.yaml"), 849);
+}
 
 TEST(Problem, SingleCoreMappingHasNoGenes) {
   const auto w = workload::load_workload(kInputs + "/workload/resnet18.onnx");
@@ -112,7 +117,8 @@ HeuristicInputs mac_costs(const Case& c, std::map<int, std::int64_t> speed,
                           std::map<int, double> pj_per_mac, std::int64_t transfer = 0) {
   HeuristicInputs in;
   in.cost = [&c, speed, pj_per_mac](int cn, CoreId core) {
-    const auto& l = c.w.layers[static_cast<std::size_t>(c.g.cns[static_cast<std::size_t>(cn)].layer_index)];
+    const auto& l =
+        c.w.layers[static_cast<std::size_t>(c.g.cns[static_cast<std::size_t>(cn)].layer_index)];
     std::int64_t macs = 1;
     for (auto s : c.g.cns[static_cast<std::size_t>(cn)].loop_sizes()) macs *= s;
     (void)l;
@@ -146,7 +152,8 @@ TEST(Heuristics, GreedyFollowsItsProducersWhenTransfersAreExpensive) {
     for (std::size_t i = 0; i < g.size(); ++i) {
       const auto cn = static_cast<std::size_t>(p.genes[i].cns.front());
       for (int e = c.g.pred_offsets[cn]; e < c.g.pred_offsets[cn + 1]; ++e) {
-        const int src = c.g.edges[static_cast<std::size_t>(c.g.pred_edges[static_cast<std::size_t>(e)])].src;
+        const int src =
+            c.g.edges[static_cast<std::size_t>(c.g.pred_edges[static_cast<std::size_t>(e)])].src;
         const int pg = p.cn_gene[static_cast<std::size_t>(src)];
         if (pg < 0 || pg == static_cast<int>(i)) continue;
         EXPECT_EQ(g[i], g[static_cast<std::size_t>(pg)]) << file << " gene " << i;
@@ -162,7 +169,8 @@ TEST(Heuristics, GreedyUsesParallelCoresForIndependentBranches) {
   // convolutions, so the greedy allocation uses more than one core; ties go to lower energy.
   const auto& c = resnet("tpu_like_quad_core_lbl.yaml");
   const auto p = build_problem(c.w, c.m, c.g);
-  const auto g = greedy_earliest_finish(p, c.g, mac_costs(c, {}, {{0, 2.0}, {1, 1.0}, {2, 3.0}, {3, 4.0}}));
+  const auto g =
+      greedy_earliest_finish(p, c.g, mac_costs(c, {}, {{0, 2.0}, {1, 1.0}, {2, 3.0}, {3, 4.0}}));
   ASSERT_TRUE(p.valid(g));
   const std::set<int> used(g.begin(), g.end());
   EXPECT_GE(used.size(), 2u);
@@ -210,6 +218,73 @@ TEST(Heuristics, BalanceByCostSpreadsWorkWithinTheLargestJob) {
     // List scheduling in LPT order: no core ends more than one job above the least loaded.
     EXPECT_LE(hi - lo, largest) << file;
   }
+}
+
+}  // namespace
+}  // namespace stream::allocation
+
+namespace stream::allocation {
+namespace {
+
+void expect_round_trip(const Case& c, const mapping::MappingSpec& base, std::uint64_t salt) {
+  const auto graph = tiler::build_cn_graph(c.w, base);
+  const auto p = build_problem(c.w, base, graph);
+  ASSERT_TRUE(p.flexible());
+  Genome g(p.gene_count());
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    g[i] = p.genes[i].allowed[(i * 7 + salt) % p.genes[i].allowed.size()].value;
+  }
+  const std::string text = mapping_yaml(fixed_mapping(c.w, base, p, g));
+  const auto fixed = mapping::parse_mapping(text, "written.yaml");
+  const auto graph2 = tiler::build_cn_graph(c.w, fixed);
+  ASSERT_EQ(graph2.cns.size(), graph.cns.size());
+  for (std::size_t i = 0; i < graph.cns.size(); ++i) {
+    ASSERT_EQ(graph2.cns[i].layer, graph.cns[i].layer);
+    ASSERT_EQ(graph2.cns[i].group, graph.cns[i].group);
+    ASSERT_EQ(graph2.cns[i].loop_ranges, graph.cns[i].loop_ranges);
+  }
+  const auto p2 = build_problem(c.w, fixed, graph2);
+  EXPECT_FALSE(p2.flexible());
+  EXPECT_EQ(p2.cn_cores(Genome{}), p.cn_cores(g));
+  EXPECT_EQ(fixed.has_scheduler, base.has_scheduler);
+  EXPECT_EQ(fixed.scheduler.priority, base.scheduler.priority);
+  // Written again, the fixed mapping gives the same text.
+  EXPECT_EQ(mapping_yaml(fixed_mapping(c.w, fixed, p2, Genome{})), text);
+}
+
+TEST(MappingOut, FixedMappingReproducesTheAllocation) {
+  for (const char* file : {"tpu_like_quad_core_lbl.yaml", "tpu_like_quad_core_oy.yaml"}) {
+    const auto& c = resnet(file);
+    expect_round_trip(c, c.m, 1);
+    expect_round_trip(c, c.m, 2);
+  }
+}
+
+TEST(MappingOut, GroupsOnDifferentCoresUseCoreAllocationIsFixed) {
+  // Convolutions split in two K groups: one gene per (layer, group).
+  const auto& c = resnet("tpu_like_quad_core_lbl.yaml");
+  auto m = c.m;
+  for (auto& e : m.entries) {
+    if (e.name == "Conv") e.inter_core_tiling = {mapping::TilingLoop{"K", 2, false, false}};
+  }
+  const auto graph = tiler::build_cn_graph(c.w, m);
+  const auto p = build_problem(c.w, m, graph);
+  EXPECT_EQ(p.gene_count(), 41u);  // 20 convolutions x 2 groups + the Gemm
+  expect_round_trip(c, m, 3);
+  Genome g(p.gene_count(), 1);
+  g[1] = 3;  // the first convolution's group 1
+  const auto text = mapping_yaml(fixed_mapping(c.w, m, p, g));
+  EXPECT_NE(text.find("core_allocation: [1, 3]\n    core_allocation_is_fixed: true"),
+            std::string::npos)
+      << text;
+}
+
+TEST(MappingOut, AmbiguousNamesAreRefused) {
+  const auto& c = resnet("tpu_like_quad_core_lbl.yaml");
+  auto w = c.w;
+  const auto p = build_problem(w, c.m, c.g);
+  w.layers[static_cast<std::size_t>(p.genes[0].layer_index)].name = "Add";  // an operator type
+  EXPECT_THROW(fixed_mapping(w, c.m, p, Genome(p.gene_count(), 0)), InputError);
 }
 
 }  // namespace
