@@ -79,7 +79,11 @@ std::int64_t ceil_div(std::int64_t bits, double bw) {
 class Engine {
  public:
   explicit Engine(const ScheduleSpec& s)
-      : s_(s), g_(*s.graph), acc_(*s.accelerator), w_(*s.workload) {}
+      : s_(s),
+        g_(*s.graph),
+        acc_(*s.accelerator),
+        w_(*s.workload),
+        validation_(s.options.semantics == Semantics::kValidation2023) {}
 
   ScheduleResult run();
 
@@ -176,8 +180,31 @@ class Engine {
   // ---- procedures of §7.3 -------------------------------------------------------------------
   std::int64_t make_space(int t, CoreId core, MemOperand op, std::int64_t at);
   std::int64_t evict(int x, CoreId core, MemOperand op, std::int64_t at, Bucket bucket);
-  std::int64_t transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, const CoreId* sender);
+  /// `not_before`: the June-2023 code starts a fetch no earlier than the CN's current start
+  /// bound (-1 = no bound, Stream 2023).
+  std::int64_t transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, const CoreId* sender,
+                        std::int64_t not_before = -1);
   const hardware::Route& route(CoreId from, CoreId to, const std::string& why);
+
+  /// The earliest start >= t of a d-cycle window on all channels: an idle period common to all
+  /// (Stream 2023), or after the last reservation of each (June 2023: links never back-fill).
+  std::int64_t window(const std::vector<int>& chans, std::int64_t t, std::int64_t d) {
+    if (validation_) {
+      for (int c : chans) t = std::max(t, link_free_from_[static_cast<std::size_t>(c)]);
+      return t;
+    }
+    std::vector<const LinkTimeline*> ls;
+    ls.reserve(chans.size());
+    for (int c : chans) ls.push_back(&links_[static_cast<std::size_t>(c)]);
+    return earliest_common_window(ls, t, d);
+  }
+  void reserve(const std::vector<int>& chans, std::int64_t s, std::int64_t e) {
+    for (int c : chans) {
+      links_[static_cast<std::size_t>(c)].reserve(s, e);
+      auto& f = link_free_from_[static_cast<std::size_t>(c)];
+      f = std::max(f, e);
+    }
+  }
 
   void prepare();
   void schedule_cn(int cn, std::int64_t preds_end);
@@ -186,6 +213,7 @@ class Engine {
   const tiler::CnGraph& g_;
   const hardware::AcceleratorSpec& acc_;
   const workload::WorkloadSpec& w_;
+  const bool validation_;
 
   std::vector<int> core_dense_;  ///< core id -> dense index
   std::vector<int> inst_of_;     ///< dense core * 3 + memory operand -> instance
@@ -193,8 +221,9 @@ class Engine {
   std::vector<Instance> inst_;
   std::vector<TensorState> ts_;
   std::vector<LinkTimeline> links_;
-  std::vector<std::int64_t> idle_from_;  ///< per dense core
-  std::vector<char> protected_;          ///< per tensor
+  std::vector<std::int64_t> link_free_from_;  ///< per channel: end of its last reservation
+  std::vector<std::int64_t> idle_from_;       ///< per dense core
+  std::vector<char> protected_;               ///< per tensor
   std::vector<char> scheduled_;
   std::vector<char> sink_;
   std::uint64_t seq_ = 0;
@@ -270,8 +299,8 @@ std::int64_t Engine::evict(int x, CoreId core, MemOperand op, std::int64_t at, B
   return done;
 }
 
-std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket,
-                              const CoreId* sender) {
+std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, const CoreId* sender,
+                              std::int64_t not_before) {
   const auto& x = tensor(t);
   const int rcv = inst_checked(r, op_r, "transfer");
   if (holds(t, rcv)) return -1;
@@ -298,6 +327,7 @@ std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket,
                            (cur_cn_ >= 0 ? " (needed by " + cn_name(cur_cn_) + ")" : "")};
     }
   }
+  t0 = std::max(t0, not_before);
   const std::int64_t t_space = inst_[static_cast<std::size_t>(rcv)].timeline.fit(x.size_bits, t0);
   const std::int64_t t_ev = make_space(t, r, op_r, t_space);
   const CoreId from = inst_[static_cast<std::size_t>(src)].first_core;
@@ -313,13 +343,10 @@ std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket,
         dur,
         ceil_div(x.size_bits, acc_.channels[static_cast<std::size_t>(c)].bandwidth_bits_per_cycle));
   }
-  std::vector<const LinkTimeline*> ls;
-  ls.reserve(rt.channels.size());
-  for (int c : rt.channels) ls.push_back(&links_[static_cast<std::size_t>(c)]);
-  const std::int64_t start = earliest_common_window(ls, t_ev, dur);
+  const std::int64_t start = window(rt.channels, t_ev, dur);
   const std::int64_t end = start + dur;
   insert(t, rcv, start, end);
-  for (int c : rt.channels) links_[static_cast<std::size_t>(c)].reserve(start, end);
+  reserve(rt.channels, start, end);
   latency_ = std::max(latency_, end);
   ++r_.transfer_count;
   // Energies.
@@ -335,8 +362,14 @@ std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket,
   if (sl >= 0 && rl >= 0) {
     const auto& sm = sc.levels[static_cast<std::size_t>(sl)].memory;
     const auto& rm = rc.levels[static_cast<std::size_t>(rl)].memory;
-    mem_e = static_cast<double>(ceil_div(x.size_bits, sm.r_bw_bits)) * sm.r_cost_pj +
-            static_cast<double>(ceil_div(x.size_bits, rm.w_bw_bits)) * rm.w_cost_pj;
+    if (validation_) {
+      // June 2023: both sides counted in accesses of the sender's read bandwidth.
+      mem_e =
+          static_cast<double>(ceil_div(x.size_bits, sm.r_bw_bits)) * (sm.r_cost_pj + rm.w_cost_pj);
+    } else {
+      mem_e = static_cast<double>(ceil_div(x.size_bits, sm.r_bw_bits)) * sm.r_cost_pj +
+              static_cast<double>(ceil_div(x.size_bits, rm.w_bw_bits)) * rm.w_cost_pj;
+    }
   }
   EnergyTerm lt = kCnOffchipLink, mt = kCnOffchipMemory;
   if (bucket == Bucket::kEviction) {
@@ -386,6 +419,7 @@ void Engine::prepare() {
     for (const auto& o : m.owners) inst_[i].owners.push_back(o.first);
   }
   links_.assign(acc_.channels.size(), LinkTimeline{});
+  link_free_from_.assign(acc_.channels.size(), 0);
   idle_from_.assign(acc_.cores.size(), 0);
   ts_.assign(g_.tensors.size(), TensorState{});
   protected_.assign(g_.tensors.size(), 0);
@@ -542,10 +576,8 @@ void Engine::schedule_cn(int cn, std::int64_t preds_end) {
       for (int c : rt.channels)
         if (std::find(chans.begin(), chans.end(), c) == chans.end()) chans.push_back(c);
     }
-    std::vector<const LinkTimeline*> ls;
-    for (int c : chans) ls.push_back(&links_[static_cast<std::size_t>(c)]);
-    const std::int64_t s = earliest_common_window(ls, t, cost.runtime_cycles);
-    for (int c : chans) links_[static_cast<std::size_t>(c)].reserve(s, s + cost.runtime_cycles);
+    const std::int64_t s = window(chans, t, cost.runtime_cycles);
+    reserve(chans, s, s + cost.runtime_cycles);
     if (s_.options.record_trace) r_.trace.blocks.push_back({cn, s, s + cost.runtime_cycles, chans});
     t = s;
   }

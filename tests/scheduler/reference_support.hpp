@@ -89,7 +89,11 @@ using SchedRow = std::tuple<int, std::int64_t, std::int64_t>;
 inline std::map<std::pair<int, int>, SchedRow> read_schedule(const std::string& path) {
   std::ifstream in(path);
   std::string line;
+  auto chomp = [](std::string& x) {
+    if (!x.empty() && x.back() == '\r') x.pop_back();
+  };
   std::getline(in, line);
+  chomp(line);
   std::vector<std::string> head;
   {
     std::stringstream ss(line);
@@ -105,6 +109,7 @@ inline std::map<std::pair<int, int>, SchedRow> read_schedule(const std::string& 
              cs = col({"start"}), ce = col({"end"});
   std::map<std::pair<int, int>, SchedRow> out;
   while (std::getline(in, line)) {
+    chomp(line);
     if (line.empty()) continue;
     std::vector<std::string> f;
     std::stringstream ss(line);
