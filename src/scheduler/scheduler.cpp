@@ -2,6 +2,7 @@
 // A-K and procedure names follow the spec).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <queue>
 
 #include "stream/common/error.hpp"
@@ -206,6 +207,21 @@ class Engine {
     }
   }
 
+  // ---- the June-2023 validation-branch procedures (Semantics::kValidation2023) -------------
+  std::int64_t june_test_add(int inst, std::int64_t bits, std::int64_t test, std::int64_t worst,
+                             std::int64_t duration);
+  std::int64_t june_add(int t, CoreId core, MemOperand op, std::int64_t ts, std::int64_t te);
+  std::int64_t june_remove(int x, CoreId core, MemOperand op, std::int64_t at, Bucket bucket,
+                           bool write_back);
+  std::pair<std::int64_t, std::int64_t> june_transfer_data(int x, CoreId from, CoreId to,
+                                                           MemOperand op_r, std::int64_t at,
+                                                           Bucket bucket);
+  /// `worst`: the CN's current start bound; the transfer is placed to end there when the link,
+  /// the data and the receiver's space allow (0 for prefetches: as early as possible).
+  std::int64_t june_transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, std::int64_t worst);
+  void book_transfer(int x, CoreId from, CoreId to, MemOperand op_r, std::int64_t start,
+                     std::int64_t end, double link_e, const std::vector<int>& chans, Bucket bucket);
+
   void prepare();
   void schedule_cn(int cn, std::int64_t preds_end);
 
@@ -347,28 +363,40 @@ std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, c
   const std::int64_t end = start + dur;
   insert(t, rcv, start, end);
   reserve(rt.channels, start, end);
-  latency_ = std::max(latency_, end);
-  ++r_.transfer_count;
-  // Energies.
   double link_e = 0;
   for (int c : rt.channels)
     link_e +=
         static_cast<double>(dur) * acc_.channels[static_cast<std::size_t>(c)].energy_pj_per_cycle;
+  book_transfer(t, from, r, op_r, start, end, link_e, rt.channels, bucket);
+  // Step 9: source clean-up.
+  if (from != dram_) {
+    const PrioEntry* p = prio_entry(t, src);
+    if (p == nullptr || p->count == 0) free(t, src, end);
+  }
+  return end;
+}
+
+void Engine::book_transfer(int x, CoreId from, CoreId to, MemOperand op_r, std::int64_t start,
+                           std::int64_t end, double link_e, const std::vector<int>& chans,
+                           Bucket bucket) {
+  const auto& tx = tensor(x);
+  latency_ = std::max(latency_, end);
+  ++r_.transfer_count;
   const auto& sc = acc_.core(from);
-  const auto& rc = acc_.core(r);
-  const int sl = sc.top_level_for(x.mem_operand);
+  const auto& rc = acc_.core(to);
+  const int sl = sc.top_level_for(tx.mem_operand);
   const int rl = rc.top_level_for(op_r);
   double mem_e = 0;
   if (sl >= 0 && rl >= 0) {
     const auto& sm = sc.levels[static_cast<std::size_t>(sl)].memory;
     const auto& rm = rc.levels[static_cast<std::size_t>(rl)].memory;
     if (validation_) {
-      // June 2023: both sides counted in accesses of the sender's read bandwidth.
-      mem_e =
-          static_cast<double>(ceil_div(x.size_bits, sm.r_bw_bits)) * (sm.r_cost_pj + rm.w_cost_pj);
+      // June 2023: the receiver's writes are counted in words of the sender's write bandwidth.
+      mem_e = static_cast<double>(ceil_div(tx.size_bits, sm.r_bw_bits)) * sm.r_cost_pj +
+              static_cast<double>(ceil_div(tx.size_bits, sm.w_bw_bits)) * rm.w_cost_pj;
     } else {
-      mem_e = static_cast<double>(ceil_div(x.size_bits, sm.r_bw_bits)) * sm.r_cost_pj +
-              static_cast<double>(ceil_div(x.size_bits, rm.w_bw_bits)) * rm.w_cost_pj;
+      mem_e = static_cast<double>(ceil_div(tx.size_bits, sm.r_bw_bits)) * sm.r_cost_pj +
+              static_cast<double>(ceil_div(tx.size_bits, rm.w_bw_bits)) * rm.w_cost_pj;
     }
   }
   EnergyTerm lt = kCnOffchipLink, mt = kCnOffchipMemory;
@@ -384,11 +412,151 @@ std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, c
   }
   r_.energy_terms_pj[lt] += link_e;
   r_.energy_terms_pj[mt] += mem_e;
-  if (from == dram_ || r == dram_) r_.dram_traffic_bits += x.size_bits;
+  if (from == dram_ || to == dram_) r_.dram_traffic_bits += tx.size_bits;
   if (s_.options.record_trace)
-    r_.trace.transfers.push_back(
-        TransferEvent{t, from, r, start, end, x.size_bits, rt.channels, lt});
-  // Step 9: source clean-up.
+    r_.trace.transfers.push_back(TransferEvent{x, from, to, start, end, tx.size_bits, chans, lt});
+}
+
+std::int64_t Engine::june_test_add(int inst, std::int64_t bits, std::int64_t test,
+                                   std::int64_t worst, std::int64_t duration) {
+  // As close to the computation as possible: ideally the transfer ends at `worst`.
+  test = std::max(test, worst - duration);
+  const auto& tl = inst_[static_cast<std::size_t>(inst)].timeline;
+  const auto& bp = tl.breakpoints();
+  const auto n = static_cast<std::ptrdiff_t>(bp.size());
+  // First breakpoint at or after `test`; the search starts one before it (a start index of -1
+  // looks at the last breakpoint only, as a negative Python index does).
+  const auto first = static_cast<std::ptrdiff_t>(
+      std::lower_bound(bp.begin(), bp.end(), test,
+                       [](const auto& b, std::int64_t v) { return b.first < v; }) -
+      bp.begin());
+  // Suffix maxima.
+  std::vector<std::int64_t> suffix(static_cast<std::size_t>(n) + 1, 0);
+  suffix[static_cast<std::size_t>(n)] = std::numeric_limits<std::int64_t>::min();
+  for (auto k = n - 1; k >= 0; --k)
+    suffix[static_cast<std::size_t>(k)] =
+        std::max(suffix[static_cast<std::size_t>(k) + 1], bp[static_cast<std::size_t>(k)].second);
+  for (auto k = first - 1; k < n; ++k) {
+    const auto idx = static_cast<std::size_t>(k < 0 ? n - 1 : k);
+    if (suffix[idx] + bits <= tl.capacity_bits()) return std::max(bp[idx].first, test);
+  }
+  return worst;
+}
+
+std::int64_t Engine::june_add(int t, CoreId core, MemOperand op, std::int64_t ts, std::int64_t te) {
+  const int m = inst_checked(core, op, "store");
+  if (holds(t, m)) return ts;
+  const std::int64_t delta = te - ts;
+  const auto& x = tensor(t);
+  const std::int64_t cap = inst_[static_cast<std::size_t>(m)].timeline.capacity_bits();
+  std::int64_t stored = 0;
+  const auto present = held_at(m, ts);
+  for (int y : present) stored += tensor(y).size_bits;
+  const std::int64_t need = x.size_bits - (cap - stored);
+  if (need >= 0) {
+    struct Cand {
+      std::int64_t score, size;
+      int tensor;
+    };
+    std::vector<Cand> cands;
+    for (int y : present) {
+      if (protected_[static_cast<std::size_t>(y)]) continue;
+      const PrioEntry* p = prio_entry(y, m);
+      const std::int64_t pr = p != nullptr ? p->count : ts_[static_cast<std::size_t>(y)].total_prio;
+      cands.push_back({pr * tensor(y).size_bits, tensor(y).size_bits, y});
+    }
+    std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) {
+      return a.score != b.score ? a.score < b.score : a.size < b.size;
+    });
+    std::int64_t sum = 0;
+    std::size_t k = 0;
+    while (k < cands.size() && sum < need) sum += cands[k++].size;
+    if (sum < need || core == dram_) {
+      throw Infeasible{ScheduleStatus::kMemoryCapacity,
+                       "cannot make room for " + tensor_name(t) + " in " + inst_name(m) +
+                           (cur_cn_ >= 0 ? " while scheduling " + cn_name(cur_cn_) : "")};
+    }
+    for (std::size_t i = 0; i < k; ++i) {
+      const std::int64_t e = june_remove(cands[i].tensor, core, op, ts, Bucket::kEviction, true);
+      ts = std::max(ts, e);
+    }
+  }
+  insert(t, m, ts, ts + delta);
+  Holder* h = holder(t, m);
+  h->stored_since = ts + delta;
+  return ts;
+}
+
+std::pair<std::int64_t, std::int64_t> Engine::june_transfer_data(int x, CoreId from, CoreId to,
+                                                                 MemOperand op_r, std::int64_t at,
+                                                                 Bucket bucket) {
+  const hardware::Route& rt = route(from, to, "transfer of " + tensor_name(x));
+  const std::int64_t start =
+      std::max(at, link_free_from_[static_cast<std::size_t>(rt.channels.front())]);
+  std::int64_t end = start;
+  double link_e = 0;
+  for (int c : rt.channels) {
+    const auto& ch = acc_.channels[static_cast<std::size_t>(c)];
+    const std::int64_t d = ceil_div(tensor(x).size_bits, ch.bandwidth_bits_per_cycle);
+    end = start + d;
+    links_[static_cast<std::size_t>(c)].reserve(start, end);
+    link_free_from_[static_cast<std::size_t>(c)] = end;
+    link_e += static_cast<double>(d) * ch.energy_pj_per_cycle;
+  }
+  book_transfer(x, from, to, op_r, start, end, link_e, rt.channels, bucket);
+  return {start, end};
+}
+
+std::int64_t Engine::june_remove(int x, CoreId core, MemOperand op, std::int64_t at, Bucket bucket,
+                                 bool write_back) {
+  std::int64_t now = at;
+  const int d = inst_checked(dram_, tensor(x).mem_operand, "evict");
+  if (write_back && !holds(x, d)) {
+    const auto [s, e] = june_transfer_data(x, core, dram_, tensor(x).mem_operand, at, bucket);
+    june_add(x, dram_, tensor(x).mem_operand, s, e);
+    now = e;
+  }
+  free(x, inst_checked(core, op, "evict"), now);
+  return now;
+}
+
+std::int64_t Engine::june_transfer(int t, CoreId r, MemOperand op_r, Bucket bucket,
+                                   std::int64_t worst) {
+  const auto& x = tensor(t);
+  const int rcv = inst_checked(r, op_r, "transfer");
+  if (holds(t, rcv)) return -1;
+  int src = -1;
+  std::int64_t since = 0;
+  for (const auto& h : ts_[static_cast<std::size_t>(t)].holders) {
+    if (src < 0 || h.stored_since < since || (h.stored_since == since && h.inst < src)) {
+      src = h.inst;
+      since = h.stored_since;
+    }
+  }
+  if (src < 0) {
+    throw Infeasible{ScheduleStatus::kMemoryCapacity,
+                     tensor_name(t) + " is held by no memory" +
+                         (cur_cn_ >= 0 ? " (needed by " + cn_name(cur_cn_) + ")" : "")};
+  }
+  const CoreId from = inst_[static_cast<std::size_t>(src)].first_core;
+  if (from == r) {
+    throw Infeasible{
+        ScheduleStatus::kUnreachable,
+        tensor_name(t) + " would move between two memories of core " + std::to_string(r.value)};
+  }
+  const hardware::Route& rt = route(from, r, "transfer of " + tensor_name(t));
+  std::int64_t link_avail = 0, dur = 0;
+  for (int c : rt.channels) {
+    link_avail = std::max(link_avail, link_free_from_[static_cast<std::size_t>(c)]);
+    dur = std::max(
+        dur,
+        ceil_div(x.size_bits, acc_.channels[static_cast<std::size_t>(c)].bandwidth_bits_per_cycle));
+  }
+  const std::int64_t consider = std::max(since, link_avail);
+  const std::int64_t can_from = june_test_add(rcv, x.size_bits, consider, worst, dur);
+  const std::int64_t ev_done = june_add(t, r, op_r, can_from, can_from + dur);
+  const auto [start, end] = june_transfer_data(t, from, r, op_r, ev_done, bucket);
+  (void)start;
   if (from != dram_) {
     const PrioEntry* p = prio_entry(t, src);
     if (p == nullptr || p->count == 0) free(t, src, end);
@@ -512,7 +680,11 @@ void Engine::prepare() {
         const int t = cn.tensors[static_cast<std::size_t>(o)];
         if (t < 0) continue;
         if (holds(t, inst_checked(core, opnd.mem_operand, "prefetch"))) continue;
-        transfer(t, core, opnd.mem_operand, Bucket::kFetch, nullptr);
+        if (validation_) {
+          june_transfer(t, core, opnd.mem_operand, Bucket::kFetch, 0);
+        } else {
+          transfer(t, core, opnd.mem_operand, Bucket::kFetch, nullptr);
+        }
       }
     }
   }
@@ -555,14 +727,18 @@ void Engine::schedule_cn(int cn, std::int64_t preds_end) {
     if (!cost.too_large[static_cast<std::size_t>(op)]) continue;
     const int m = inst_checked(core, op, "too-large operand");
     std::int64_t tau = t;
-    for (int x : held_at(m, t)) {
+    for (int x : held_at(m, validation_ ? kForever : t)) {
       if (protected_[static_cast<std::size_t>(x)]) continue;
-      tau = evict(x, core, op, tau, Bucket::kEviction);
+      tau = validation_ ? june_remove(x, core, op, tau, Bucket::kEviction, true)
+                        : evict(x, core, op, tau, Bucket::kEviction);
     }
     t = tau;
   }
   // Step E.
-  for (const auto& [x, op] : need) t = std::max(t, transfer(x, core, op, Bucket::kFetch, nullptr));
+  for (const auto& [x, op] : need) {
+    t = std::max(t, validation_ ? june_transfer(x, core, op, Bucket::kFetch, t)
+                                : transfer(x, core, op, Bucket::kFetch, nullptr));
+  }
   // Step F.
   if (cost.any_too_large()) {
     std::vector<int> chans;
@@ -587,9 +763,13 @@ void Engine::schedule_cn(int cn, std::int64_t preds_end) {
   const bool out_streamed = cost.too_large[static_cast<std::size_t>(op_o)];
   const CoreId target = out_streamed ? dram_ : core;
   std::int64_t start = t;
-  if (out >= 0) start = make_space(out, target, op_o, t);
+  if (out >= 0 && validation_) {
+    start = june_add(out, target, op_o, t, t + cost.runtime_cycles);
+  } else if (out >= 0) {
+    start = make_space(out, target, op_o, t);
+  }
   const std::int64_t end = start + cost.runtime_cycles;
-  if (out >= 0) insert(out, inst_checked(target, op_o, "output"), start, end);
+  if (out >= 0 && !validation_) insert(out, inst_checked(target, op_o, "output"), start, end);
   // Step H.
   r_.cn_start[ci] = start;
   r_.cn_end[ci] = end;
@@ -642,7 +822,13 @@ void Engine::schedule_cn(int cn, std::int64_t preds_end) {
   }
   for (const auto& n : need) protected_[static_cast<std::size_t>(n.first)] = 0;
   // Step J.
-  if (sink_[ci] && out >= 0 && !out_streamed) evict(out, core, op_o, end, Bucket::kSink);
+  if (sink_[ci] && out >= 0 && !out_streamed) {
+    if (validation_) {
+      june_remove(out, core, tensor(out).mem_operand, end, Bucket::kSink, true);
+    } else {
+      evict(out, core, op_o, end, Bucket::kSink);
+    }
+  }
   cur_cn_ = -1;
 }
 

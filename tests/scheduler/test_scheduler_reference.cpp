@@ -71,12 +71,21 @@ TEST_P(Reference, CostsCsvReproducesStreamExactly) {
   const auto want = read_schedule(d + "schedule.csv");
   ASSERT_EQ(want.size(), l->graph.cns.size());
   int mismatches = 0;
+  std::int64_t first_t = -1;
+  std::string first_msg;
   for (std::size_t i = 0; i < l->graph.cns.size(); ++i) {
     const auto& cn = l->graph.cns[i];
     const auto it = want.find({cn.layer.value, cn.index});
     ASSERT_NE(it, want.end());
     const auto& [core, start, end] = it->second;
     if (core != l->cn_core[i].value || start != r.cn_start[i] || end != r.cn_end[i]) {
+      const std::int64_t tmin = std::min(start, r.cn_start[i]);
+      if (first_t < 0 || tmin < first_t) {
+        first_t = tmin;
+        first_msg = "CN (" + std::to_string(cn.layer.value) + ", " + std::to_string(cn.index) +
+                    ") starts at " + std::to_string(r.cn_start[i]) + ", Stream " +
+                    std::to_string(start);
+      }
       if (++mismatches <= 5) {
         ADD_FAILURE() << c.name << " CN (" << cn.layer.value << ", " << cn.index << "): core "
                       << l->cn_core[i].value << " [" << r.cn_start[i] << ", " << r.cn_end[i]
@@ -84,7 +93,7 @@ TEST_P(Reference, CostsCsvReproducesStreamExactly) {
       }
     }
   }
-  EXPECT_EQ(mismatches, 0) << c.name;
+  EXPECT_EQ(mismatches, 0) << c.name << "; earliest differing CN: " << first_msg;
   std::printf("%-7s latency %12lld (Stream %12lld)  energy %.10e (Stream %.10e)  CNs %zu\n",
               c.name.c_str(), static_cast<long long>(r.latency_cycles),
               static_cast<long long>(expected_latency(c, m)), r.energy_pj, expected_energy(c, m),
