@@ -31,23 +31,22 @@ TEST_P(ModelCosts, AnalyticalModelAgainstReference) {
   spec.cn_core = l->cn_core;
   spec.options = l->options;
   std::string why;
-  ASSERT_TRUE(resolve_costs(model, l->workload, l->accelerator, l->graph, l->cn_core,
-                            spec.cn_cost, why))
+  ASSERT_TRUE(
+      resolve_costs(model, l->workload, l->accelerator, l->graph, l->cn_core, spec.cn_cost, why))
       << why;
   // Compare the model's cost rows with the table's, per (layer, group, core).
   std::vector<cost::CnCost> ref_costs;
-  ASSERT_TRUE(
-      resolve_costs(csv, l->workload, l->accelerator, l->graph, l->cn_core, ref_costs, why))
+  ASSERT_TRUE(resolve_costs(csv, l->workload, l->accelerator, l->graph, l->cn_core, ref_costs, why))
       << why;
   std::map<std::tuple<int, int, int>, std::string> differing;
   for (std::size_t i = 0; i < l->graph.cns.size(); ++i) {
     const auto& a = spec.cn_cost[i];
     const auto& b = ref_costs[i];
-    const bool same = a.runtime_cycles == b.runtime_cycles && a.too_large == b.too_large &&
-                      std::abs(a.onchip_energy_pj - b.onchip_energy_pj) <=
-                          1e-9 * std::abs(b.onchip_energy_pj) &&
-                      std::abs(a.offchip_energy_pj - b.offchip_energy_pj) <=
-                          1e-9 * std::abs(b.offchip_energy_pj) + 1e-6;
+    const bool same =
+        a.runtime_cycles == b.runtime_cycles && a.too_large == b.too_large &&
+        std::abs(a.onchip_energy_pj - b.onchip_energy_pj) <= 1e-9 * std::abs(b.onchip_energy_pj) &&
+        std::abs(a.offchip_energy_pj - b.offchip_energy_pj) <=
+            1e-9 * std::abs(b.offchip_energy_pj) + 1e-6;
     if (!same) {
       const auto& cn = l->graph.cns[i];
       char buf[256];
@@ -65,10 +64,11 @@ TEST_P(ModelCosts, AnalyticalModelAgainstReference) {
   const double want_e = expected_energy(c, m);
   const double dl = (static_cast<double>(r.latency_cycles) - want_lat) / want_lat;
   const double de = (r.energy_pj - want_e) / want_e;
-  std::printf("%-7s model: latency %10lld (%+.2f %%), energy %.6e (%+.2f %%), %zu cost rows "
-              "differ from costs.csv\n",
-              c.name.c_str(), static_cast<long long>(r.latency_cycles), 100 * dl, r.energy_pj,
-              100 * de, differing.size());
+  std::printf(
+      "%-7s model: latency %10lld (%+.2f %%), energy %.6e (%+.2f %%), %zu cost rows "
+      "differ from costs.csv\n",
+      c.name.c_str(), static_cast<long long>(r.latency_cycles), 100 * dl, r.energy_pj, 100 * de,
+      differing.size());
   for (const auto& [k, v] : differing) {
     std::printf("          layer %d group %d core %d: %s\n", std::get<0>(k), std::get<1>(k),
                 std::get<2>(k), v.c_str());

@@ -93,13 +93,24 @@ TEST(Scheduler, LayerStacksOfResNet18SingleCore) {
   for (int li : l->graph.layer_order) {
     const int k = st[static_cast<std::size_t>(li)];
     if (k < 0) continue;
-    if (stacks.size() <= static_cast<std::size_t>(k)) stacks.resize(static_cast<std::size_t>(k) + 1);
-    stacks[static_cast<std::size_t>(k)].push_back(l->workload.layers[static_cast<std::size_t>(li)].id.value);
+    if (stacks.size() <= static_cast<std::size_t>(k))
+      stacks.resize(static_cast<std::size_t>(k) + 1);
+    stacks[static_cast<std::size_t>(k)].push_back(
+        l->workload.layers[static_cast<std::size_t>(li)].id.value);
   }
   for (auto& v : stacks) std::sort(v.begin(), v.end());  // membership; order is the walk's
   const std::vector<std::vector<int>> want = {
       {0, 2, 3, 5, 6, 8, 10, 11, 13, 15, 16, 17, 19, 21, 22, 24, 27},
-      {26, 28}, {30}, {32, 33}, {35}, {38}, {37}, {39}, {41}, {43}, {44, 46, 48}};
+      {26, 28},
+      {30},
+      {32, 33},
+      {35},
+      {38},
+      {37},
+      {39},
+      {41},
+      {43},
+      {44, 46, 48}};
   EXPECT_EQ(stacks, want);
 }
 

@@ -29,7 +29,7 @@ TEST(MemoryTimeline, FitFollowsStreamSemantics) {
   MemoryTimeline m(100);
   m.add(0, 50);
   m.add(10, 30);
-  m.add(20, -30);  // usage: [0,10) 50, [10,20) 80, [20,..) 50
+  m.add(20, -30);                // usage: [0,10) 50, [10,20) 80, [20,..) 50
   EXPECT_EQ(m.fit(20, 0), 0);    // 80 + 20 fits everywhere from 0
   EXPECT_EQ(m.fit(30, 0), 20);   // not while 80 are stored: from the breakpoint after the peak
   EXPECT_EQ(m.fit(30, 25), 25);  // from 25 on there is room
@@ -86,8 +86,8 @@ TEST(LinkTimeline, CommonWindowOfSeveralChannels) {
   b.reserve(25, 40);
   // a idle [0,10] [20,inf); b idle [0,25] [40,inf).
   EXPECT_EQ(earliest_common_window({&a, &b}, 0, 5), 0);
-  EXPECT_EQ(earliest_common_window({&a, &b}, 8, 5), 20);   // [20, 25] fits 5
-  EXPECT_EQ(earliest_common_window({&a, &b}, 8, 6), 40);   // does not: after b's booking
+  EXPECT_EQ(earliest_common_window({&a, &b}, 8, 5), 20);  // [20, 25] fits 5
+  EXPECT_EQ(earliest_common_window({&a, &b}, 8, 6), 40);  // does not: after b's booking
   EXPECT_EQ(earliest_common_window({&a, &b}, 50, 100), 50);
   EXPECT_EQ(earliest_common_window({}, 7, 3), 7);
 }
