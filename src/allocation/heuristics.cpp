@@ -73,9 +73,11 @@ Genome greedy_earliest_finish(const AllocationProblem& problem, const tiler::CnG
   std::vector<std::int64_t> end(n, 0);
   std::vector<CoreId> core_of(n);
   std::vector<char> placed(n, 0);
+  Timeline offchip;  // the shared off-chip channel of the weight fetches
 
   struct Trial {
     Timeline tl;
+    Timeline offchip;
     std::vector<std::int64_t> ends;  // per unit CN
     std::int64_t finish = 0;
     double energy = 0;
@@ -92,6 +94,15 @@ Genome greedy_earliest_finish(const AllocationProblem& problem, const tiler::CnG
       const CoreId core = unit.cores[k];
       Trial t;
       t.tl = timelines[core.value];
+      std::int64_t fetched = 0;  // the unit's weights are on the core from then on
+      if (inputs.fetch_cycles) {
+        const std::int64_t f = inputs.fetch_cycles(unit.cns.front(), core);
+        if (f > 0) {
+          t.offchip = offchip;
+          const std::int64_t after = t.tl.empty() ? 0 : t.tl.back().end;
+          fetched = place(t.offchip, after, f) + f;
+        }
+      }
       for (int c : unit.cns) {
         const auto cu = static_cast<std::size_t>(c);
         std::int64_t ready = 0;
@@ -115,7 +126,7 @@ Genome greedy_earliest_finish(const AllocationProblem& problem, const tiler::CnG
           t.ok = false;
           break;
         }
-        const std::int64_t s = place(t.tl, ready, cc.runtime_cycles);
+        const std::int64_t s = place(t.tl, std::max(ready, fetched), cc.runtime_cycles);
         local_end[cu] = s + cc.runtime_cycles;
         t.ends.push_back(local_end[cu]);
         t.finish = std::max(t.finish, local_end[cu]);
@@ -133,6 +144,7 @@ Genome greedy_earliest_finish(const AllocationProblem& problem, const tiler::CnG
       best_trial.ends.assign(unit.cns.size(), 0);
     } else {
       timelines[unit.cores[static_cast<std::size_t>(best)].value] = std::move(best_trial.tl);
+      if (!best_trial.offchip.empty()) offchip = std::move(best_trial.offchip);
     }
     const CoreId core = unit.cores[static_cast<std::size_t>(best)];
     for (std::size_t i = 0; i < unit.cns.size(); ++i) {

@@ -40,7 +40,8 @@ mapping::MappingSpec fixed_mapping(const workload::WorkloadSpec& workload,
   for (std::size_t i = 0; i < problem.genes.size(); ++i) {
     const auto& g = problem.genes[i];
     auto& v = layer_cores[g.layer_index];
-    if (v.size() <= static_cast<std::size_t>(g.group)) v.resize(static_cast<std::size_t>(g.group) + 1);
+    if (v.size() <= static_cast<std::size_t>(g.group))
+      v.resize(static_cast<std::size_t>(g.group) + 1);
     v[static_cast<std::size_t>(g.group)] = CoreId(genome[i]);
   }
   mapping::MappingSpec out;
@@ -118,7 +119,8 @@ std::string mapping_yaml(const mapping::MappingSpec& m) {
     }
     os << "]\n";
     if (e.core_allocation_is_fixed) os << "    core_allocation_is_fixed: true\n";
-    if (e.intra_core_tiling) os << "    intra_core_tiling: " << tiling(*e.intra_core_tiling) << "\n";
+    if (e.intra_core_tiling)
+      os << "    intra_core_tiling: " << tiling(*e.intra_core_tiling) << "\n";
     if (!e.inter_core_tiling.empty()) {
       os << "    inter_core_tiling: " << tiling(e.inter_core_tiling) << "\n";
     }
