@@ -38,8 +38,9 @@ const Case& resnet(bool fused) {
   Case& c = cases[fused ? 1 : 0];
   if (!built[fused ? 1 : 0]) {
     c.w = workload::load_workload(kInputs + "/workload/resnet18.onnx");
-    c.m = mapping::read_mapping(kInputs + "/mapping/" + (fused ? "tpu_like_quad_core_oy.yaml"
-                                                               : "tpu_like_quad_core_lbl.yaml"));
+    c.m = mapping::read_mapping(
+        kInputs + "/mapping/" +
+        (fused ? "tpu_like_quad_core_oy.yaml" : "tpu_like_quad_core_lbl.yaml"));
     c.g = tiler::build_cn_graph(c.w, c.m);
     c.p = build_problem(c.w, c.m, c.g);
     for (const auto& cn : c.g.cns) {
