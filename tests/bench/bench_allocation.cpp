@@ -5,15 +5,22 @@
 //    (synthetic: runtime = MACs / 64, energy = MACs; the heuristics' own time, no schedule);
 //  - the NSGA-II machinery (sorting, crowding, operators, dedup, memo, oneTBB dispatch) with a
 //    trivial additive fitness, so that the time is the GA's overhead only, on 1 and 2 threads.
-// The GA with the real scheduler as fitness is measured once the scheduler is on main.
+//  - with the real scheduler as fitness and the analytical costs (resolved once, outside the
+//    timing): one greedy allocation plus its schedule, and the GA 16 x 16 seeded with both
+//    heuristics (Stream R1/R2: 35 s / 165 s).
 #include <benchmark/benchmark.h>
 
+#include <memory>
 #include <string>
 
 #include "stream/allocation/heuristics.hpp"
 #include "stream/allocation/nsga2.hpp"
 #include "stream/allocation/problem.hpp"
+#include "stream/allocation/schedule_fitness.hpp"
+#include "stream/cost/cost_cache.hpp"
+#include "stream/hardware/load.hpp"
 #include "stream/mapping/mapping_spec.hpp"
+#include "stream/scheduler/cost_provider.hpp"
 #include "stream/tiler/tiler.hpp"
 #include "stream/workload/load.hpp"
 
@@ -119,6 +126,75 @@ BENCHMARK(BM_Nsga2Overhead)
     ->Args({16, 16, 2})
     ->Args({64, 10, 2})
     ->Args({128, 100, 2})
+    ->Unit(benchmark::kMillisecond);
+
+struct Scheduled {
+  hardware::AcceleratorSpec acc;
+  std::unique_ptr<scheduler::ModelCostProvider> provider;
+  CandidateCosts costs;
+  std::unique_ptr<ScheduleEvaluatorFactory> factory;
+};
+
+const Scheduled& scheduled(bool fused) {
+  static std::unique_ptr<Scheduled> s[2];
+  auto& x = s[fused ? 1 : 0];
+  if (!x) {
+    const auto& c = resnet(fused);
+    x = std::make_unique<Scheduled>();
+    x->acc = hardware::read_accelerator(kInputs + "/hardware/tpu_like_quad_core.yaml");
+    x->provider = std::make_unique<scheduler::ModelCostProvider>(cost::CostCache::process());
+    x->costs = resolve_candidate_costs(*x->provider, c.w, x->acc, c.g, c.p);
+    x->factory = std::make_unique<ScheduleEvaluatorFactory>(c.w, x->acc, c.g, c.p, x->costs,
+                                                            scheduler::ScheduleOptions{});
+  }
+  return *x;
+}
+
+void BM_GreedyScheduled(benchmark::State& state) {
+  const bool fused = state.range(0) != 0;
+  const auto& c = resnet(fused);
+  const auto& s = scheduled(fused);
+  const auto in = heuristic_inputs(s.costs, s.acc, c.g);
+  auto ev = s.factory->make();
+  double edp = 0;
+  for (auto _ : state) {
+    const auto g = greedy_earliest_finish(c.p, c.g, in);
+    const auto f = ev->evaluate(g);
+    edp = f.edp();
+    benchmark::DoNotOptimize(edp);
+  }
+  state.counters["edp"] = edp;
+  state.counters["cns"] = static_cast<double>(c.g.cn_count());
+}
+BENCHMARK(BM_GreedyScheduled)->ArgName("fused")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_GaScheduled(benchmark::State& state) {
+  const bool fused = state.range(0) != 0;
+  const auto& c = resnet(fused);
+  const auto& s = scheduled(fused);
+  const auto in = heuristic_inputs(s.costs, s.acc, c.g);
+  GaOptions o;
+  o.population = 16;
+  o.generations = 16;
+  o.threads = static_cast<int>(state.range(1));
+  o.seed = 0;
+  double edp = 0;
+  std::int64_t evals = 0;
+  for (auto _ : state) {
+    o.initial = {greedy_earliest_finish(c.p, c.g, in), balance_by_cost(c.p, c.g, in)};
+    const auto r = run_nsga2(c.p, *s.factory, o);
+    edp = r.front[static_cast<std::size_t>(choose(r.front, Objective::kEdp))].fitness.edp();
+    evals = r.evaluations;
+  }
+  state.counters["min_edp"] = edp;
+  state.counters["schedules"] = static_cast<double>(evals);
+  state.counters["cns"] = static_cast<double>(c.g.cn_count());
+}
+BENCHMARK(BM_GaScheduled)
+    ->ArgNames({"fused", "threads"})
+    ->Args({0, 2})
+    ->Args({1, 1})
+    ->Args({1, 2})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
