@@ -115,7 +115,8 @@ HeuristicInputs heuristic_inputs(const CandidateCosts& costs,
   for (const auto& [pair, route] : accelerator.routes) {
     double bw = std::numeric_limits<double>::infinity();
     for (int ch : route.channels) {
-      bw = std::min(bw, accelerator.channels[static_cast<std::size_t>(ch)].bandwidth_bits_per_cycle);
+      bw =
+          std::min(bw, accelerator.channels[static_cast<std::size_t>(ch)].bandwidth_bits_per_cycle);
     }
     (*slowest)[{pair.first.value, pair.second.value}] = bw;
   }

@@ -42,8 +42,9 @@ const Setup& quad(bool fused) {
     s = std::make_unique<Setup>();
     s->w = workload::load_workload(kInputs + "/workload/resnet18.onnx");
     s->acc = hardware::read_accelerator(kInputs + "/hardware/tpu_like_quad_core.yaml");
-    s->m = mapping::read_mapping(kInputs + "/mapping/" + (fused ? "tpu_like_quad_core_oy.yaml"
-                                                               : "tpu_like_quad_core_lbl.yaml"));
+    s->m = mapping::read_mapping(
+        kInputs + "/mapping/" +
+        (fused ? "tpu_like_quad_core_oy.yaml" : "tpu_like_quad_core_lbl.yaml"));
     s->g = tiler::build_cn_graph(s->w, s->m);
     s->p = build_problem(s->w, s->m, s->g);
     s->provider = std::make_unique<scheduler::ModelCostProvider>(cost::CostCache::process());
@@ -106,9 +107,9 @@ TEST(ScheduleGa, HeuristicsGiveFeasibleSchedules) {
     EXPECT_EQ(r.evaluations, static_cast<std::int64_t>(r.population.size()));
     for (const auto& fp : r.population) {
       EXPECT_TRUE(fp.fitness.feasible) << fp.fitness.reason;
-      std::printf("%s heuristic: latency %lld, energy %.6e, EDP %.4e\n",
-                  fused ? "fused" : "lbl", static_cast<long long>(fp.fitness.latency_cycles),
-                  fp.fitness.energy_pj, fp.fitness.edp());
+      std::printf("%s heuristic: latency %lld, energy %.6e, EDP %.4e\n", fused ? "fused" : "lbl",
+                  static_cast<long long>(fp.fitness.latency_cycles), fp.fitness.energy_pj,
+                  fp.fitness.edp());
     }
   }
 }
