@@ -37,8 +37,8 @@ class GraphCache {
     }
     tiler::TilerOptions to;
     to.cn_groups = cn_groups;
-    auto g = std::make_shared<const tiler::CnGraph>(
-        tiler::build_cn_graph(*p.workload, *p.mapping, to));
+    auto g =
+        std::make_shared<const tiler::CnGraph>(tiler::build_cn_graph(*p.workload, *p.mapping, to));
     std::lock_guard<std::mutex> lock(mu_);
     entries_.push_front({p.workload, p.mapping, cn_groups, g});
     if (entries_.size() > kMaxEntries) entries_.pop_back();
@@ -92,8 +92,7 @@ PointResult evaluate_point(const PointSpec& spec, cost::CostCache& cache) {
   const auto& o = spec.options;
   PointResult out;
   auto finish = [&]() -> PointResult& {
-    out.eval_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.eval_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
   };
   out.total_macs = w.total_macs();
@@ -136,7 +135,10 @@ PointResult evaluate_point(const PointSpec& spec, cost::CostCache& cache) {
     if (!scheduler::resolve_costs(provider, w, acc, *graph, ss.cn_core, ss.cn_cost, why))
       throw InputError(spec.cost_table_file, "", why);
   } else {
-    const scheduler::ModelCostProvider provider(cache, o.lpf_limit);
+    const scheduler::ModelCostProvider provider(cache, o.lpf_limit,
+                                                o.semantics == scheduler::Semantics::kValidation2023
+                                                    ? scheduler::CnRuntime::kLatencyTotal2
+                                                    : scheduler::CnRuntime::kLatencyTotal1);
     if (!scheduler::resolve_costs(provider, w, acc, *graph, ss.cn_core, ss.cn_cost, why)) {
       out.status = PointStatus::kInfeasible;
       out.reason_code = ReasonCode::kNoMapping;
