@@ -136,7 +136,11 @@ PointResult evaluate_point(const PointSpec& spec, cost::CostCache& cache) {
   if (spec.cost_table) {
     provider = std::make_unique<scheduler::TableCostProvider>(*spec.cost_table);
   } else {
-    provider = std::make_unique<scheduler::ModelCostProvider>(cache, o.lpf_limit);
+    provider = std::make_unique<scheduler::ModelCostProvider>(
+        cache, o.lpf_limit,
+        o.semantics == scheduler::Semantics::kValidation2023
+            ? scheduler::CnRuntime::kLatencyTotal2
+            : scheduler::CnRuntime::kLatencyTotal1);
   }
   if (o.allocator == Allocator::kFixed) {
     ss.cn_core = fixed_allocation(w, m, *graph);
