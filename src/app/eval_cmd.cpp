@@ -90,13 +90,14 @@ nlohmann::json trace_json(const evaluate::PointResult& r, const hardware::Accele
                           const workload::WorkloadSpec& w) {
   auto ev = nlohmann::json::array();
   auto meta = [&](int pid, int tid, const char* what, const std::string& name) {
-    ev.push_back({{"ph", "M"}, {"pid", pid}, {"tid", tid}, {"name", what},
-                  {"args", {{"name", name}}}});
+    ev.push_back(
+        {{"ph", "M"}, {"pid", pid}, {"tid", tid}, {"name", what}, {"args", {{"name", name}}}});
   };
   meta(1, 0, "process_name", "cores");
   meta(2, 0, "process_name", "channels");
   meta(3, 0, "process_name", "memories");
-  for (const auto& c : r.cores) meta(1, c.core.value, "thread_name", "core " + std::to_string(c.core.value));
+  for (const auto& c : r.cores)
+    meta(1, c.core.value, "thread_name", "core " + std::to_string(c.core.value));
   for (std::size_t i = 0; i < acc.channels.size(); ++i)
     meta(2, static_cast<int>(i), "thread_name", acc.channels[i].label);
   const auto& g = *r.graph;
@@ -104,29 +105,40 @@ nlohmann::json trace_json(const evaluate::PointResult& r, const hardware::Accele
   for (std::size_t i = 0; i < g.cns.size(); ++i) {
     const auto& cn = g.cns[i];
     const auto& layer = w.layers[static_cast<std::size_t>(cn.layer_index)];
-    ev.push_back({{"ph", "X"},
-                  {"pid", 1},
-                  {"tid", r.cn_core[i].value},
-                  {"ts", s.cn_start[i]},
-                  {"dur", s.cn_end[i] - s.cn_start[i]},
-                  {"name", "L" + std::to_string(cn.layer.value) + " CN " + std::to_string(cn.index)},
-                  {"args", {{"layer", layer.name}, {"group", cn.group}}}});
+    ev.push_back(
+        {{"ph", "X"},
+         {"pid", 1},
+         {"tid", r.cn_core[i].value},
+         {"ts", s.cn_start[i]},
+         {"dur", s.cn_end[i] - s.cn_start[i]},
+         {"name", "L" + std::to_string(cn.layer.value) + " CN " + std::to_string(cn.index)},
+         {"args", {{"layer", layer.name}, {"group", cn.group}}}});
   }
   for (const auto& t : s.trace.transfers) {
     const auto& x = g.tensors[static_cast<std::size_t>(t.tensor)];
-    const std::string name = "L" + std::to_string(x.layer.value) + " " +
-                             w.find_layer(x.layer)->operands[static_cast<std::size_t>(x.operand)].name +
-                             " " + std::to_string(t.from.value) + "->" + std::to_string(t.to.value);
+    const std::string name =
+        "L" + std::to_string(x.layer.value) + " " +
+        w.find_layer(x.layer)->operands[static_cast<std::size_t>(x.operand)].name + " " +
+        std::to_string(t.from.value) + "->" + std::to_string(t.to.value);
     for (int c : t.channels) {
-      ev.push_back({{"ph", "X"}, {"pid", 2}, {"tid", c}, {"ts", t.start}, {"dur", t.end - t.start},
-                    {"name", name},
-                    {"args", {{"bits", t.bits}, {"as", evaluate::energy_term_names()[t.link_term]}}}});
+      ev.push_back(
+          {{"ph", "X"},
+           {"pid", 2},
+           {"tid", c},
+           {"ts", t.start},
+           {"dur", t.end - t.start},
+           {"name", name},
+           {"args", {{"bits", t.bits}, {"as", evaluate::energy_term_names()[t.link_term]}}}});
     }
   }
   for (const auto& b : s.trace.blocks) {
     const auto& cn = g.cns[static_cast<std::size_t>(b.cn)];
     for (int c : b.channels) {
-      ev.push_back({{"ph", "X"}, {"pid", 2}, {"tid", c}, {"ts", b.start}, {"dur", b.end - b.start},
+      ev.push_back({{"ph", "X"},
+                    {"pid", 2},
+                    {"tid", c},
+                    {"ts", b.start},
+                    {"dur", b.end - b.start},
                     {"name", "streaming for L" + std::to_string(cn.layer.value) + " CN " +
                                  std::to_string(cn.index)}});
     }
@@ -135,7 +147,8 @@ nlohmann::json trace_json(const evaluate::PointResult& r, const hardware::Accele
     const auto& p = r.memory_peaks[i];
     const std::string name = p.memory + " @ core " + cores_text(p.cores);
     for (const auto& [t, bits] : s.trace.memory_curves[i])
-      ev.push_back({{"ph", "C"}, {"pid", 3}, {"ts", t}, {"name", name}, {"args", {{"bits", bits}}}});
+      ev.push_back(
+          {{"ph", "C"}, {"pid", 3}, {"ts", t}, {"name", name}, {"args", {{"bits", bits}}}});
   }
   return {{"traceEvents", ev}, {"displayTimeUnit", "ns"}};
 }
@@ -197,16 +210,16 @@ int run_eval(const EvalOptions& o) {
     for (const auto& x : operands_of(acc, pk.instance)) ops += (ops.empty() ? "" : ",") + x;
     m.add({pk.memory, cores_text(pk.cores), ops, std::to_string(pk.peak_bits),
            std::to_string(pk.capacity_bits),
-           num(pk.capacity_bits > 0 ? static_cast<double>(pk.peak_bits) /
-                                          static_cast<double>(pk.capacity_bits)
-                                    : 0.0)});
+           num(pk.capacity_bits > 0
+                   ? static_cast<double>(pk.peak_bits) / static_cast<double>(pk.capacity_bits)
+                   : 0.0)});
   }
   m.print(std::cout);
   std::cout << "\n";
   Table c({"core", "CNs", "busy [cycles]", "utilisation"});
   for (const auto& u : r.cores)
-    c.add({std::to_string(u.core.value), std::to_string(u.cn_count),
-           std::to_string(u.busy_cycles), num(u.utilization)});
+    c.add({std::to_string(u.core.value), std::to_string(u.cn_count), std::to_string(u.busy_cycles),
+           num(u.utilization)});
   c.print(std::cout);
   std::cout << "\n  DRAM traffic " << r.dram_traffic_bits << " bit; evaluated in "
             << num(r.eval_seconds) << " s\n";

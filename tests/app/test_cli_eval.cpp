@@ -36,7 +36,9 @@ Result run(const std::string& args) {
   return r;
 }
 
-bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+bool has(const std::string& s, const std::string& what) {
+  return s.find(what) != std::string::npos;
+}
 
 fs::path temp_dir() {
   auto d = fs::temp_directory_path() / ("stream_cli_eval_" + std::to_string(::getpid()));
