@@ -582,6 +582,11 @@ void Engine::prepare() {
           acc_.top_memory_of(c.id, static_cast<MemOperand>(op));
     }
   }
+  for (CoreId c : s_.cn_core) {
+    if (c.value < 0 || static_cast<std::size_t>(c.value) >= core_dense_.size() || dense(c) < 0)
+      throw InternalError("schedule(): CN allocated to core " + std::to_string(c.value) +
+                          ", which the accelerator does not have");
+  }
   dram_ = acc_.offchip_core;
   inst_.resize(acc_.top_memories.size());
   for (std::size_t i = 0; i < acc_.top_memories.size(); ++i) {
