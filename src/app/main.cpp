@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
   stream::app::register_inspect(app, action);
   stream::app::register_cost(app, action);
   stream::app::register_validate(app, action);
+  stream::app::register_eval(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
