@@ -96,8 +96,7 @@ class RankWorker {
     std::int64_t n = 0;
     for (std::size_t k = 0; k < chunk.size(); ++k) {
       if (!slots[k].done) continue;
-      append_row(buffer_, spec_, points_.point(chunk[k]), slots[k].result, slots[k].status,
-                 rank_);
+      append_row(buffer_, spec_, points_.point(chunk[k]), slots[k].result, slots[k].status, rank_);
       ++n;
     }
     evaluated_ += n;
@@ -246,7 +245,8 @@ RunSummary run_sweep(const SweepSpec& spec, const PointSet& points, const Evalua
       }
       if (!fs::exists(dir / "spec.yaml")) detail::write_atomic(dir / "spec.yaml", spec.text);
       std::vector<std::string> host_list;
-      for (int r = 0; r < size; ++r) host_list.emplace_back(&hosts[static_cast<std::size_t>(r) * 256]);
+      for (int r = 0; r < size; ++r)
+        host_list.emplace_back(&hosts[static_cast<std::size_t>(r) * 256]);
       std::sort(host_list.begin(), host_list.end());
       host_list.erase(std::unique(host_list.begin(), host_list.end()), host_list.end());
       detail::update_run_json(dir, [&](nlohmann::json& rj) {

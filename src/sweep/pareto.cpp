@@ -8,7 +8,8 @@
 
 namespace stream::sweep {
 
-std::vector<std::size_t> pareto_front(const io::Table& t, const std::vector<std::string>& objectives,
+std::vector<std::size_t> pareto_front(const io::Table& t,
+                                      const std::vector<std::string>& objectives,
                                       const std::string& by) {
   if (objectives.empty()) throw InputError("--objectives", "", "no objective given");
   std::vector<const io::Column*> obj;

@@ -8,16 +8,15 @@ using io::Column;
 using io::h5::Type;
 
 const std::vector<std::string>& energy_term_columns() {
-  static const std::vector<std::string> k{
-      "cn_onchip_energy_pj",
-      "cn_offchip_link_energy_pj",
-      "cn_offchip_memory_energy_pj",
-      "eviction_to_offchip_link_energy_pj",
-      "eviction_to_offchip_memory_energy_pj",
-      "sink_layer_output_offchip_link_energy_pj",
-      "sink_layer_output_offchip_memory_energy_pj",
-      "core_to_core_link_energy_pj",
-      "core_to_core_memory_energy_pj"};
+  static const std::vector<std::string> k{"cn_onchip_energy_pj",
+                                          "cn_offchip_link_energy_pj",
+                                          "cn_offchip_memory_energy_pj",
+                                          "eviction_to_offchip_link_energy_pj",
+                                          "eviction_to_offchip_memory_energy_pj",
+                                          "sink_layer_output_offchip_link_energy_pj",
+                                          "sink_layer_output_offchip_memory_energy_pj",
+                                          "core_to_core_link_energy_pj",
+                                          "core_to_core_memory_energy_pj"};
   return k;
 }
 
@@ -34,8 +33,7 @@ io::Table make_table(const SweepSpec& spec) {
     return t.columns.back();
   };
   add("point_id", Type::kU64, "");
-  add("status", Type::kU8, "").enum_labels = {"0=ok", "1=infeasible", "2=unsupported",
-                                              "3=invalid"};
+  add("status", Type::kU8, "").enum_labels = {"0=ok", "1=infeasible", "2=unsupported", "3=invalid"};
   add("reason_code", Type::kU16, "").enum_labels = {
       "0=none",         "1=memory_capacity", "2=no_core_for_layer", "3=no_mapping",
       "4=too_many_cns", "5=unreachable",     "100=invalid_point"};
@@ -62,8 +60,8 @@ io::Table make_table(const SweepSpec& spec) {
   return t;
 }
 
-void append_row(io::Table& t, const SweepSpec& spec, const Point& p,
-                const evaluate::PointResult& r, std::uint8_t status, int rank) {
+void append_row(io::Table& t, const SweepSpec& spec, const Point& p, const evaluate::PointResult& r,
+                std::uint8_t status, int rank) {
   auto it = t.columns.begin();
   (it++)->push<std::uint64_t>(p.id);
   (it++)->push<std::uint8_t>(status);

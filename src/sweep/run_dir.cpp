@@ -46,8 +46,8 @@ void fsync_path(const fs::path& path) {
 }
 
 void write_atomic(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.parent_path() / (".tmp-" + path.filename().string() + "-" +
-                                             std::to_string(::getpid()));
+  const fs::path tmp =
+      path.parent_path() / (".tmp-" + path.filename().string() + "-" + std::to_string(::getpid()));
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(tmp.string(), "(file)", "cannot write");

@@ -3,10 +3,9 @@
 // the run.json record (under an flock on DIR/.lock), committed shard listing.
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace stream::sweep::detail {
 

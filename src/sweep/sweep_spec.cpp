@@ -252,7 +252,8 @@ AxisSpec parse_axis(const Node& a, SweepSpec& spec, Builder& b, std::size_t inde
   if (!a.is_map() || a.entries().size() != 1) {
     a.fail("an axis is a map with one key: product, zip, random or latin_hypercube");
   }
-  const auto& [kind, g] = a.entries().front();
+  const auto entries = a.entries();
+  const auto& [kind, g] = entries.front();
   AxisSpec ax;
   ax.where = g.where();
   if (kind == "product" || kind == "zip") {
@@ -319,6 +320,9 @@ void check_param_use(SweepSpec& spec, const Node& root) {
   use(spec.objective, f, "evaluation.objective", false);
   use(spec.ga_population, f, "evaluation.ga_population", false);
   use(spec.ga_generations, f, "evaluation.ga_generations", false);
+  for (const auto& c : spec.constraints) {
+    for (const auto& id : detail::expr_identifiers(c.expr, f, c.where)) used.insert(id);
+  }
   for (const auto& p : spec.params) {
     if (!used.count(p.name)) {
       throw InputError(f, p.where,

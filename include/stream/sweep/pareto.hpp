@@ -13,7 +13,8 @@ namespace stream::sweep {
 
 /// Row indices of the front(s), ordered by group value, then by the objectives. Throws
 /// InputError naming an unknown objective or grouping column.
-std::vector<std::size_t> pareto_front(const io::Table& t, const std::vector<std::string>& objectives,
+std::vector<std::size_t> pareto_front(const io::Table& t,
+                                      const std::vector<std::string>& objectives,
                                       const std::string& by = "");
 
 }  // namespace stream::sweep

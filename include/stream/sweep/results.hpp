@@ -29,8 +29,8 @@ const std::vector<std::string>& energy_term_columns();
 io::Table make_table(const SweepSpec& spec);
 
 /// Appends one row.
-void append_row(io::Table& t, const SweepSpec& spec, const Point& p,
-                const evaluate::PointResult& r, std::uint8_t status, int rank);
+void append_row(io::Table& t, const SweepSpec& spec, const Point& p, const evaluate::PointResult& r,
+                std::uint8_t status, int rank);
 
 /// Writes /dims/<param> dictionaries of the string parameters under `root`.
 void write_dims(const io::h5::Group& root, const SweepSpec& spec);

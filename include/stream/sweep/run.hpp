@@ -14,12 +14,12 @@
 /// application's SIGTERM/SIGUSR1 flag) makes every rank finish the points it is evaluating,
 /// commit, and return kStopped. Resume skips the point ids found in committed shards.
 
+#include <mpi.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
-
-#include <mpi.h>
 
 #include "stream/sweep/point_builder.hpp"
 #include "stream/sweep/sweep_spec.hpp"
@@ -38,8 +38,8 @@ struct Progress {
 struct RunOptions {
   std::string out_dir;
   bool resume = false;
-  int threads = 0;          ///< oneTBB threads per rank; 0 = oneTBB's default (affinity mask)
-  int chunk_size = 0;       ///< points per dispatched chunk; 0 = guided (large first, then small)
+  int threads = 0;     ///< oneTBB threads per rank; 0 = oneTBB's default (affinity mask)
+  int chunk_size = 0;  ///< points per dispatched chunk; 0 = guided (large first, then small)
   double progress_seconds = 10;
   double commit_seconds = 30;  ///< a rank commits its buffered rows at least this often
   int commit_points = 4096;    ///< ... or when this many rows are buffered
@@ -48,8 +48,8 @@ struct RunOptions {
   std::string command_line;
   std::string engine_version;
   const std::atomic<bool>* stop = nullptr;  ///< set by a signal handler: checkpoint and stop
-  std::function<void(const Progress&)> on_progress;     ///< called on rank 0 only
-  std::function<void(const std::string&)> on_message;   ///< informational lines, rank 0 only
+  std::function<void(const Progress&)> on_progress;    ///< called on rank 0 only
+  std::function<void(const std::string&)> on_message;  ///< informational lines, rank 0 only
   int fault_rank = -1;  ///< test hook: this rank raises SIGKILL once it has evaluated
   std::int64_t fault_after_points = -1;  ///< this many points (before committing them)
 };
@@ -62,9 +62,9 @@ enum class RunOutcome : std::uint8_t {
 
 struct RunSummary {
   RunOutcome outcome = RunOutcome::kComplete;
-  std::int64_t total = 0;          ///< points of this shard
-  std::int64_t already_done = 0;   ///< found committed at start (resume)
-  std::int64_t evaluated = 0;      ///< evaluated by this attempt, all ranks
+  std::int64_t total = 0;         ///< points of this shard
+  std::int64_t already_done = 0;  ///< found committed at start (resume)
+  std::int64_t evaluated = 0;     ///< evaluated by this attempt, all ranks
   double seconds = 0;
   std::string results_path;
 };
