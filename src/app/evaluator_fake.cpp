@@ -4,6 +4,7 @@
 // the CPU work per point is STREAM_FAKE_WORK thousand iterations of integer arithmetic
 // (default 0), so a test can make points cheap or costly. Points whose content hash is
 // divisible by 11 are reported infeasible (memory capacity), to exercise status columns.
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 
@@ -12,6 +13,8 @@
 
 namespace stream::app {
 namespace {
+
+std::atomic<std::uint64_t> g_sink{0};  // keeps the work loop observable
 
 std::int64_t fake_work_iterations() {
   const char* v = std::getenv("STREAM_FAKE_WORK");
@@ -43,9 +46,10 @@ evaluate::PointResult fake_evaluate(const evaluate::PointSpec& p) {
   }
   h.u64(static_cast<std::uint64_t>(p.options.allocator)).str(p.options.priority);
   const std::uint64_t key = h.value();
-  // Deterministic CPU work (result folded in with weight 0 so it is not optimised away).
+  // Deterministic CPU work (the result goes to an atomic sink so it is not optimised away).
   std::uint64_t x = key;
   for (std::int64_t i = 0; i < work; ++i) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+  g_sink.fetch_add(x, std::memory_order_relaxed);
   const double wl_macs = static_cast<double>(p.workload->total_macs());
   r.total_macs = p.workload->total_macs();
   r.cn_count = static_cast<std::int64_t>(p.workload->nodes.size());
@@ -55,10 +59,9 @@ evaluate::PointResult fake_evaluate(const evaluate::PointSpec& p) {
     r.reason = "fake: memory capacity";
     return r;
   }
-  const double jitter = 1.0 + static_cast<double>((key >> 8) % 1000) / 4000.0 +
-                        static_cast<double>(x & 1) * 0.0;
-  r.latency_cycles = static_cast<std::int64_t>(std::ceil(wl_macs / std::max(1.0, macs_per_cycle) *
-                                                         jitter * (1 + 4e6 / (sram_bits + 1))));
+  const double jitter = 1.0 + static_cast<double>((key >> 8) % 1000) / 4000.0;
+  r.latency_cycles = static_cast<std::int64_t>(
+      std::ceil(wl_macs / std::max(1.0, macs_per_cycle) * jitter * (1 + 4e6 / (sram_bits + 1))));
   r.energy_terms_pj[0] = wl_macs * (mac_pj + 0.5 * std::sqrt(sram_bits / 8192.0 + 1));
   r.energy_terms_pj[2] = wl_macs * 8.0 * 4e6 / (sram_bits + 4e6);
   for (double e : r.energy_terms_pj) r.energy_pj += e;

@@ -112,11 +112,10 @@ int dry_run(const SweepArgs& a) {
     char id[32];
     std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(p.id));
     std::cout << "  #" << i << " point_id 0x" << id << "  " << sweep::describe(spec, p) << "\n"
-              << "      cores " << bp.compute_cores << " ("
-              << bp.spec.accelerator->cores.size() << " with extra and DRAM cores), "
-              << bp.spec.accelerator->channels.size() << " channels, workload "
-              << bp.spec.workload->name << " (" << bp.spec.workload->nodes.size()
-              << " layers)\n";
+              << "      cores " << bp.compute_cores << " (" << bp.spec.accelerator->cores.size()
+              << " with extra and DRAM cores), " << bp.spec.accelerator->channels.size()
+              << " channels, workload " << bp.spec.workload->name << " ("
+              << bp.spec.workload->nodes.size() << " layers)\n";
   }
   return 0;
 }
@@ -195,13 +194,16 @@ int run(const SweepArgs& a) {
     if (const char* f = std::getenv("STREAM_FAULT")) {  // test hook: rank=R,after_points=N
       std::sscanf(f, "rank=%d,after_points=%ld", &o.fault_rank, &o.fault_after_points);
     }
-    const bool tty = isatty(STDOUT_FILENO) != 0;
+    // A bar only on a real terminal: mpirun gives ranks a pseudo-terminal, so plain lines
+    // whenever a launcher started us.
+    const bool tty = isatty(STDOUT_FILENO) != 0 && std::getenv("OMPI_COMM_WORLD_SIZE") == nullptr &&
+                     std::getenv("PMIX_RANK") == nullptr && std::getenv("SLURM_JOB_ID") == nullptr;
     if (!a.quiet) {
       o.on_message = [&](const std::string& s) { say(s); };
       o.on_progress = [tty](const sweep::Progress& p) {
-        const double pct = p.total > 0 ? 100.0 * static_cast<double>(p.done) /
-                                              static_cast<double>(p.total)
-                                        : 100.0;
+        const double pct = p.total > 0
+                               ? 100.0 * static_cast<double>(p.done) / static_cast<double>(p.total)
+                               : 100.0;
         char buf[200];
         std::snprintf(buf, sizeof buf, "[sweep] %lld/%lld (%.1f%%) %.1f pt/s elapsed %s ETA %s",
                       static_cast<long long>(p.done), static_cast<long long>(p.total), pct,
@@ -284,7 +286,8 @@ void print_front(const std::string& path, const std::vector<std::string>& object
   std::vector<std::string> cols{"point_id"};
   const int first = t.index("reason_code") + 1;
   const int last = t.index("latency_cycles");
-  for (int k = first; k >= 1 && k < last; ++k) cols.push_back(t.columns[static_cast<std::size_t>(k)].name);
+  for (int k = first; k >= 1 && k < last; ++k)
+    cols.push_back(t.columns[static_cast<std::size_t>(k)].name);
   for (const auto& o : objectives) {
     if (std::find(cols.begin(), cols.end(), o) == cols.end()) cols.push_back(o);
   }
@@ -352,7 +355,8 @@ void register_sweep(CLI::App& app, Action& action, const std::string& command_li
       ->check(CLI::NonNegativeNumber);
   s->add_option("--chunk-size", a->chunk, "Points per dispatched chunk (default: guided)")
       ->check(CLI::NonNegativeNumber);
-  s->add_option("--examples", a->examples, "Examples shown by --dry-run")->check(CLI::PositiveNumber);
+  s->add_option("--examples", a->examples, "Examples shown by --dry-run")
+      ->check(CLI::PositiveNumber);
   s->add_option("--progress-interval", a->progress, "Seconds between progress lines");
   s->add_option("--commit-interval", a->commit_seconds,
                 "A rank commits its results at least this often (seconds)");
