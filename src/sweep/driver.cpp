@@ -31,6 +31,10 @@ std::string spec_sha256(const SweepSpec& spec) { return detail::sha256_hex(spec.
 
 namespace {
 
+/// Shard sequence numbers are unique within a process (several runs may share one process
+/// and one second, e.g. a resume in tests); the pid makes them unique between processes.
+std::atomic<int> g_shard_seq{0};
+
 constexpr int kTagRequest = 101;
 constexpr int kTagWork = 102;
 
@@ -121,7 +125,7 @@ class RankWorker {
     const fs::path dir = fs::path(opt_.out_dir) / "shards";
     char name[160];
     std::snprintf(name, sizeof name, "s%04d-r%05d-p%d-%s-%06d.h5", opt_.shard_index, rank_,
-                  static_cast<int>(::getpid()), start_tag().c_str(), seq_++);
+                  static_cast<int>(::getpid()), start_tag().c_str(), g_shard_seq++);
     const fs::path final_path = dir / name;
     const fs::path tmp = dir / (std::string(".tmp-") + name);
     {
@@ -163,7 +167,6 @@ class RankWorker {
   std::string start_utc_;
   io::Table buffer_;
   Clock::time_point last_commit_;
-  int seq_ = 0;
   std::int64_t evaluated_ = 0;
 };
 

@@ -321,18 +321,6 @@ void check_param_use(SweepSpec& spec, const Node& root) {
   use(spec.ga_population, f, "evaluation.ga_population", false);
   use(spec.ga_generations, f, "evaluation.ga_generations", false);
   for (const auto& c : spec.constraints) {
-    for (const auto& id : detail::expr_identifiers(c.expr, f, c.where)) used.insert(id);
-  }
-  for (const auto& p : spec.params) {
-    if (!used.count(p.name)) {
-      throw InputError(f, p.where,
-                       "parameter '" + p.name +
-                           "' is never used: no template, hardware, mapping, workload or "
-                           "evaluation field refers to ${" +
-                           p.name + "}");
-    }
-  }
-  for (const auto& c : spec.constraints) {
     const auto ids = detail::expr_identifiers(c.expr, f, c.where);
     if (ids.empty()) {
       throw InputError(f, c.where, "constraint '" + c.name + "' names no parameter");
@@ -342,6 +330,18 @@ void check_param_use(SweepSpec& spec, const Node& root) {
         throw InputError(
             f, c.where, "constraint '" + c.name + "' names '" + id + "', which is not a parameter");
       }
+    }
+  }
+  for (const auto& c : spec.constraints) {
+    for (const auto& id : detail::expr_identifiers(c.expr, f, c.where)) used.insert(id);
+  }
+  for (const auto& p : spec.params) {
+    if (!used.count(p.name)) {
+      throw InputError(f, p.where,
+                       "parameter '" + p.name +
+                           "' is never used: no template, hardware, mapping, workload, evaluation "
+                           "field or constraint refers to ${" +
+                           p.name + "}");
     }
   }
   (void)root;

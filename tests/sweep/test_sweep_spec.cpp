@@ -76,10 +76,10 @@ TEST(SweepSpec, ProductOrderFirstAxisOutermost) {
 }
 
 TEST(SweepSpec, ZipAndConstraints) {
-  const auto spec = parse(spec_text(
-      "  - zip: {n: [1, 2, 4], array: [32, 32, 16]}\n"
-      "  - product: {buf_kib: [256, 512], dram_bw: [64]}\n",
-      "constraints:\n  - {name: sram, expr: \"n * buf_kib\", max: 600}\n"));
+  const auto spec =
+      parse(spec_text("  - zip: {n: [1, 2, 4], array: [32, 32, 16]}\n"
+                      "  - product: {buf_kib: [256, 512], dram_bw: [64]}\n",
+                      "constraints:\n  - {name: sram, expr: \"n * buf_kib\", max: 600}\n"));
   const auto pts = expand_points(spec);
   // (1,32,256) (1,32,512) (2,32,256); (2,32,512)=1024, (4,16,*) dropped.
   ASSERT_EQ(pts.size(), 3u);
@@ -94,21 +94,25 @@ TEST(SweepSpec, PointIdsAreStableAndIndependentOfParameterOrder) {
   // was recomputed independently (Python) from the documented byte layout: str("stream-hpc
   // point v1"), then per parameter in name order str(name), u64(kind), i64(value), where
   // str = u64 little-endian length + bytes.
-  const auto a = parse(spec_text("  - product: {n: [2], array: [16], buf_kib: [256], dram_bw: [64]}\n"));
-  const auto b = parse(spec_text("  - product: {dram_bw: [64], buf_kib: [256], array: [16], n: [2]}\n"));
+  const auto a =
+      parse(spec_text("  - product: {n: [2], array: [16], buf_kib: [256], dram_bw: [64]}\n"));
+  const auto b =
+      parse(spec_text("  - product: {dram_bw: [64], buf_kib: [256], array: [16], n: [2]}\n"));
   const auto pa = expand_points(a).point(0);
   const auto pb = expand_points(b).point(0);
   EXPECT_EQ(pa.id, pb.id);
   EXPECT_EQ(pa.id, 0x5f957b011b4824b7ULL) << std::hex << pa.id;
   // Kind matters: 16 and 16.0 are different points.
-  const auto c = parse(spec_text("  - product: {n: [2], array: [16], buf_kib: [256.0], dram_bw: [64]}\n"));
+  const auto c =
+      parse(spec_text("  - product: {n: [2], array: [16], buf_kib: [256.0], dram_bw: [64]}\n"));
   EXPECT_NE(expand_points(c).point(0).id, pa.id);
 }
 
 TEST(SweepSpec, RandomAndLatinHypercubeAreDeterministic) {
   const std::string lhs =
       "  - product: {n: [1], buf_kib: [256], dram_bw: [64]}\n"
-      "  - latin_hypercube: {samples: 8, seed: 11, params: {array: {min: 8, max: 71, integer: true}}}\n";
+      "  - latin_hypercube: {samples: 8, seed: 11, params: {array: {min: 8, max: 71, integer: "
+      "true}}}\n";
   const auto s1 = parse(spec_text(lhs));
   const auto p1 = expand_points(s1);
   const auto p2 = expand_points(parse(spec_text(lhs)));
@@ -133,8 +137,7 @@ TEST(SweepSpec, RandomAndLatinHypercubeAreDeterministic) {
       "  - product: {n: [1], array: [16], dram_bw: [64]}\n"
       "  - random: {samples: 20, params: {buf_kib: {min: 64, max: 4096, log: true}}}\n";
   const auto r1 = parse(spec_text(rnd));
-  EXPECT_EQ(r1.params[static_cast<std::size_t>(r1.param_index("buf_kib"))].type,
-            ParamType::kFloat);
+  EXPECT_EQ(r1.params[static_cast<std::size_t>(r1.param_index("buf_kib"))].type, ParamType::kFloat);
   const auto q1 = expand_points(r1);
   const auto q2 = expand_points(parse(spec_text(rnd)));
   ASSERT_EQ(q1.size(), 20u);
@@ -151,7 +154,8 @@ TEST(SweepSpec, BadInputNamesTheProblem) {
   EXPECT_TRUE(contains(e, "unknown axis kind 'cartesian'")) << e;
   e = error_of(spec_text("  - product: {n: [], array: [16], buf_kib: [256], dram_bw: [64]}\n"));
   EXPECT_TRUE(contains(e, "empty value list")) << e;
-  e = error_of(spec_text("  - product: {n: [1], array: [16], buf_kib: [256], dram_bw: [64], x: [1]}\n"));
+  e = error_of(
+      spec_text("  - product: {n: [1], array: [16], buf_kib: [256], dram_bw: [64], x: [1]}\n"));
   EXPECT_TRUE(contains(e, "parameter 'x' is never used")) << e;
   e = error_of(spec_text(kAxes, "constraints:\n  - {name: budget, expr: \"2 * 3\", max: 5}\n"));
   EXPECT_TRUE(contains(e, "constraint 'budget' names no parameter")) << e;
@@ -174,8 +178,8 @@ TEST(SweepSpec, BadInputNamesTheProblem) {
 }
 
 TEST(SweepSpec, TemplatesFillArithmetic) {
-  const auto spec = parse(spec_text(
-      "  - product: {n: [2], array: [8], buf_kib: [2048], dram_bw: [100]}\n"));
+  const auto spec =
+      parse(spec_text("  - product: {n: [2], array: [8], buf_kib: [2048], dram_bw: [100]}\n"));
   const PointBuilder b(spec);
   const auto bp = b.build(expand_points(spec).point(0));
   const auto& acc = *bp.spec.accelerator;
@@ -201,9 +205,9 @@ TEST(SweepSpec, TemplatesFillArithmetic) {
 
 TEST(SweepSpec, Topologies) {
   auto channels = [](const std::string& topo, int n) {
-    const auto spec = parse(spec_text(
-        "  - product: {n: [" + std::to_string(n) + "], array: [8], buf_kib: [256], dram_bw: [64]}\n",
-        "", "tpu*${n}", topo));
+    const auto spec = parse(spec_text("  - product: {n: [" + std::to_string(n) +
+                                          "], array: [8], buf_kib: [256], dram_bw: [64]}\n",
+                                      "", "tpu*${n}", topo));
     const PointBuilder b(spec);
     return b.build(expand_points(spec).point(0)).spec.accelerator->channels.size();
   };
@@ -218,7 +222,8 @@ TEST(SweepSpec, Topologies) {
 
 TEST(SweepSpec, InvalidFilledTemplateIsAnInputError) {
   // array 0 gives a core with a zero-sized array: the hardware reader rejects it.
-  const auto spec = parse(spec_text("  - product: {n: [1], array: [0], buf_kib: [256], dram_bw: [64]}\n"));
+  const auto spec =
+      parse(spec_text("  - product: {n: [1], array: [0], buf_kib: [256], dram_bw: [64]}\n"));
   const PointBuilder b(spec);
   EXPECT_THROW(b.build(expand_points(spec).point(0)), InputError);
 }
