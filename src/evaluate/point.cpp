@@ -37,8 +37,8 @@ class GraphCache {
     }
     tiler::TilerOptions to;
     to.cn_groups = cn_groups;
-    auto g = std::make_shared<const tiler::CnGraph>(
-        tiler::build_cn_graph(*p.workload, *p.mapping, to));
+    auto g =
+        std::make_shared<const tiler::CnGraph>(tiler::build_cn_graph(*p.workload, *p.mapping, to));
     std::lock_guard<std::mutex> lock(mu_);
     entries_.push_front({p.workload, p.mapping, cn_groups, g});
     if (entries_.size() > kMaxEntries) entries_.pop_back();
@@ -92,8 +92,7 @@ PointResult evaluate_point(const PointSpec& spec, cost::CostCache& cache) {
   const auto& o = spec.options;
   PointResult out;
   auto finish = [&]() -> PointResult& {
-    out.eval_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.eval_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
   };
   out.total_macs = w.total_macs();

@@ -1,6 +1,7 @@
 #include "stream/sweep/point_builder.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 
@@ -250,8 +251,20 @@ BuiltPoint PointBuilder::build(const Point& p) const {
         detail::substitute(spec_.mapping.file_text, ml, spec_.mapping.file, "(template)");
   } else {
     std::string m = "layers:\n";
+    const std::string inter = trim(fill(spec_.mapping.inter_core, "mapping.inter_core"));
+    std::string split;
+    if (!inter.empty() && inter != "none" && n > 1) {
+      for (char c : inter) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) {
+          throw InputError(f, "mapping.inter_core",
+                           "expected a loop dimension such as K (or none), got '" + inter + "'");
+        }
+      }
+      split = ", inter_core_tiling: [[" + inter + ", " + std::to_string(n) +
+              "]], core_allocation_is_fixed: true";
+    }
     m += "  - {name: default, core_allocation: " + id_list(compute_ids) +
-         ", intra_core_tiling: " + tiling + "}\n";
+         ", intra_core_tiling: " + tiling + split + "}\n";
     for (const auto& [op, t] : spec_.mapping.assign) {
       m += "  - {name: " + op + ", core_allocation: " + id_list(ids_of_type[t]) +
            ", intra_core_tiling: " + tiling + "}\n";

@@ -312,6 +312,7 @@ void check_param_use(SweepSpec& spec, const Node& root) {
   use(h.extra_link_bandwidth, f, "hardware.extra_link_bandwidth", false);
   use(h.unit_energy_cost, f, "hardware.unit_energy_cost", false);
   use(spec.mapping.tiling, f, "mapping.tiling", false);
+  use(spec.mapping.inter_core, f, "mapping.inter_core", false);
   if (!spec.mapping.file.empty())
     use(spec.mapping.file_text, spec.mapping.file, "(template)", true);
   use(spec.workload, f, "workload", false);
@@ -413,8 +414,9 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::string& name,
   if (auto n = hw.optional("unit_energy_cost")) h.unit_energy_cost = field(*n);
   // Mapping.
   if (auto mn = root.optional("mapping")) {
-    mn->check_keys({"tiling", "assign", "file"});
+    mn->check_keys({"tiling", "inter_core", "assign", "file"});
     if (auto n = mn->optional("tiling")) spec.mapping.tiling = field(*n);
+    if (auto n = mn->optional("inter_core")) spec.mapping.inter_core = field(*n);
     if (auto n = mn->optional("assign")) {
       for (const auto& [op, tn] : n->entries()) {
         const std::string t = tn.as_string();

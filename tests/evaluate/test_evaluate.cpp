@@ -14,8 +14,8 @@
 namespace stream::evaluate {
 namespace {
 
-const std::string kR3 = std::string(STREAM_TEST_DATA_DIR) +
-                        "/reference/stream2023/R3_tpu_single_resnet18_lbl/";
+const std::string kR3 =
+    std::string(STREAM_TEST_DATA_DIR) + "/reference/stream2023/R3_tpu_single_resnet18_lbl/";
 
 PointSpec r3() {
   PointSpec p;

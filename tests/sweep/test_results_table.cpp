@@ -40,7 +40,8 @@ Table two_objectives(const std::vector<std::pair<double, double>>& xy,
 }
 
 TEST(ResultTable, RoundTripWithAttributes) {
-  const auto path = fs::temp_directory_path() / ("stream_table_" + std::to_string(::getpid()) + ".h5");
+  const auto path =
+      fs::temp_directory_path() / ("stream_table_" + std::to_string(::getpid()) + ".h5");
   Table t;
   Column id = col("point_id", h5::Type::kU64);
   Column x = col("x", h5::Type::kF64, "pJ");
@@ -81,8 +82,8 @@ TEST(ResultTable, RoundTripWithAttributes) {
 TEST(Pareto, TwoObjectivesWithTiesAndInfeasible) {
   // (1,9) (2,5) (3,5) dominated by (2,5); (4,1); (2,5) twice: both stay (neither dominates);
   // (0,0) is not ok and ignored.
-  const auto t = two_objectives({{1, 9}, {2, 5}, {3, 5}, {4, 1}, {2, 5}, {0, 0}, {5, 2}},
-                                {}, {0, 0, 0, 0, 0, 1, 0});
+  const auto t = two_objectives({{1, 9}, {2, 5}, {3, 5}, {4, 1}, {2, 5}, {0, 0}, {5, 2}}, {},
+                                {0, 0, 0, 0, 0, 1, 0});
   const auto f = stream::sweep::pareto_front(t, {"a", "b"});
   EXPECT_EQ(f, (std::vector<std::size_t>{0, 1, 4, 3}));
 }

@@ -8,8 +8,8 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include "stream/io/h5.hpp"
@@ -41,10 +41,13 @@ Result sh(const std::string& cmd) {
   return r;
 }
 
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 fs::path tmp(const std::string& tag) {
-  auto d = fs::temp_directory_path() / ("stream_sweep_cli_" + tag + "_" + std::to_string(::getpid()));
+  auto d =
+      fs::temp_directory_path() / ("stream_sweep_cli_" + tag + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   return d;
 }
@@ -95,8 +98,10 @@ TEST(SweepCli, BadInputExits2BeforeAnyWork) {
   const std::vector<Case> cases{
       {"  - zip:", "  - zipp:", "unknown axis kind 'zipp'"},
       {"array: [16, 32]", "array: []", "empty value list"},
-      {"dram_bw: [128]", "dram_bw: [128]\n      unused: [1, 2]", "parameter 'unused' is never used"},
-      {"expr: \"n_tpu * array * array\"", "expr: \"4096\"", "constraint 'mac_budget' names no parameter"},
+      {"dram_bw: [128]", "dram_bw: [128]\n      unused: [1, 2]",
+       "parameter 'unused' is never used"},
+      {"expr: \"n_tpu * array * array\"", "expr: \"4096\"",
+       "constraint 'mac_budget' names no parameter"},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto sd = d / std::to_string(i);
@@ -131,7 +136,8 @@ TEST(SweepCli, KilledRankThenResumeEqualsUninterruptedRun) {
   EXPECT_NE(r.code, 0) << r.out;
   EXPECT_FALSE(fs::exists(run / "results.h5"));
   std::size_t shards = 0;
-  for (const auto& e : fs::directory_iterator(run / "shards")) shards += e.path().extension() == ".h5";
+  for (const auto& e : fs::directory_iterator(run / "shards"))
+    shards += e.path().extension() == ".h5";
   EXPECT_GT(shards, 0u) << "committed shards survive the kill";
 
   r = sh(base + " --resume");
@@ -152,14 +158,16 @@ TEST(SweepCli, Sigusr1CommitsAndExits75) {
   const auto run = d / "run";
   // Costly points (~50 ms each): the signal arrives mid-sweep.
   const std::string cmd = "STREAM_FAKE_WORK=40000 " + kExe + " sweep " + kSpec + " --out " +
-                          run.string() + " --quiet --threads 1 --chunk-size 1 & pid=$!; sleep 1.5; "
+                          run.string() +
+                          " --quiet --threads 1 --chunk-size 1 & pid=$!; sleep 1.5; "
                           "kill -USR1 $pid; wait $pid; echo exit=$?";
   auto r = sh("bash -c '" + cmd + "'");
   EXPECT_TRUE(has(r.out, "exit=75")) << r.out;
   EXPECT_TRUE(has(r.out, "rerun with --resume")) << r.out;
   EXPECT_FALSE(fs::exists(run / "results.h5"));
   std::size_t shards = 0;
-  for (const auto& e : fs::directory_iterator(run / "shards")) shards += e.path().extension() == ".h5";
+  for (const auto& e : fs::directory_iterator(run / "shards"))
+    shards += e.path().extension() == ".h5";
   EXPECT_EQ(shards, 1u) << "the finished points are committed";
   r = sh(kExe + " sweep " + kSpec + " --out " + run.string() + " --quiet --resume --no-pareto");
   EXPECT_EQ(r.code, 0) << r.out;

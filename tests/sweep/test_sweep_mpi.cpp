@@ -7,8 +7,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <thread>
 #include <filesystem>
+#include <thread>
 
 #include "stream/common/error.hpp"
 #include "stream/common/hash.hpp"
@@ -37,12 +37,14 @@ stream::evaluate::PointResult fake(const stream::evaluate::PointSpec& p) {
   stream::StableHasher h;
   for (const auto& c : p.accelerator->cores) {
     h.u64(c.spec->content_hash());
-    if (c.id != p.accelerator->offchip_core) macs += static_cast<double>(c.spec->array.total_units());
+    if (c.id != p.accelerator->offchip_core)
+      macs += static_cast<double>(c.spec->array.total_units());
   }
   h.str(p.workload->source).u64(p.accelerator->channels.size());
   r.total_macs = p.workload->total_macs();
-  r.latency_cycles = static_cast<std::int64_t>(std::ceil(static_cast<double>(r.total_macs) / macs)) +
-                     static_cast<std::int64_t>(h.value() % 1000);
+  r.latency_cycles =
+      static_cast<std::int64_t>(std::ceil(static_cast<double>(r.total_macs) / macs)) +
+      static_cast<std::int64_t>(h.value() % 1000);
   r.energy_pj = static_cast<double>(r.total_macs) * 0.5 + static_cast<double>(h.value() % 77);
   r.edp_pj_cycles = r.energy_pj * static_cast<double>(r.latency_cycles);
   if (h.value() % 7 == 0) r.status = stream::evaluate::PointStatus::kInfeasible;

@@ -93,6 +93,10 @@ struct HardwareTemplate {
 
 struct MappingTemplate {
   Template tiling = "lbl";  ///< "lbl" or "DIM:N|all[,DIM:N|all...]"
+  /// Empty/"none", or a loop dimension (e.g. K) that splits every compute layer into one
+  /// group per compute core (inter_core_tiling [[DIM, n]], group g on compute core g): how
+  /// the fixed allocation uses several cores.
+  Template inter_core;
   /// Operator type -> extra core type that runs it (e.g. Add -> simd); others run on the
   /// compute cores.
   std::map<std::string, std::string> assign;
