@@ -3,7 +3,8 @@
 #  1. sweeps/bench/scale_100k.yaml: 100,000 layer-by-layer ResNet-18 points on 2 ranks x 1
 #     thread: points per second per core;
 #  2. memory per rank as the sweep grows: max RSS of each rank for 1,000, 10,000 and 100,000
-#     points of the same spec (--shard I/N selects 1/N of the points);
+#     points of the same spec (--shard I/N selects 1/N of the points), with the real evaluator
+#     and with stream-hpc-fake (the engine alone, without the evaluator's cost cache);
 #  3. rank scaling on costly points (sweeps/bench/costly.yaml, fused ResNet-50): throughput of
 #     2 ranks / 1 rank (target >= 1.8).
 # usage: tests/bench/sweep_scale.sh [BUILD_DIR] [EXE]   (EXE defaults to the real stream-hpc)
@@ -47,6 +48,17 @@ for shard in "0/100" "0/10"; do
   printf "points %6d  maxrss of the ranks %d KB, %d KB\n" "$n" "$r0" "$r1"
 done
 echo "points 100000  maxrss of the ranks $full_rss (rank 0 also merges the 100,000 rows)"
+fake=$build/src/app/stream-hpc-fake
+if [ -x "$fake" ]; then
+  echo "-- the engine alone (stream-hpc-fake: no cost cache, no scheduler), same points"
+  exe_saved=$exe
+  exe=$fake
+  for shard in "0/100" "0/10" "0/1"; do
+    read -r s n r0 r1 < <(run 2 "$here/sweeps/bench/scale_100k.yaml" "$work/f${shard%%/*}_${shard##*/}" --shard "$shard")
+    printf "points %6d  maxrss of the ranks %d KB, %d KB  (%.1f s)\n" "$n" "$r0" "$r1" "$s"
+  done
+  exe=$exe_saved
+fi
 
 echo "== 3. rank scaling on costly points (sweeps/bench/costly.yaml)"
 read -r s1 n1 _ < <(run 1 "$here/sweeps/bench/costly.yaml" "$work/c1")
