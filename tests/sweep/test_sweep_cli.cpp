@@ -158,8 +158,10 @@ TEST(SweepCli, Sigusr1CommitsAndExits75) {
   const auto run = d / "run";
   // Costly points (~50 ms each): the signal arrives mid-sweep.
   const std::string cmd = "STREAM_FAKE_WORK=40000 " + kExe + " sweep " + kSpec + " --out " +
-                          run.string() +
-                          " --quiet --threads 1 --chunk-size 1 & pid=$!; sleep 1.5; "
+                          run.string() + " --quiet --threads 1 --chunk-size 1 & pid=$!; " +
+                          // run.json appears once the handlers are installed and work starts
+                          "for i in $(seq 200); do [ -f " + (run / "run.json").string() +
+                          " ] && break; sleep 0.05; done; sleep 1; "
                           "kill -USR1 $pid; wait $pid; echo exit=$?";
   auto r = sh("bash -c '" + cmd + "'");
   EXPECT_TRUE(has(r.out, "exit=75")) << r.out;
