@@ -128,11 +128,11 @@ TEST(SweepCli, KilledRankThenResumeEqualsUninterruptedRun) {
               " --quiet --no-pareto");
   ASSERT_EQ(r.code, 0) << r.out;
 
-  // Rank 1 raises SIGKILL after 12 points (some committed, some not): the job stops.
+  // Rank 1 raises SIGKILL after 6 points (4 committed, 2 not): the job stops.
   const auto run = d / "run";
   const std::string base = kMpirun + "2 " + kExe + " sweep " + kSpec + " --out " + run.string() +
                            " --quiet --no-pareto --chunk-size 2 --commit-points 4 --threads 1";
-  r = sh("STREAM_FAULT=rank=1,after_points=12 STREAM_FAKE_WORK=2000 " + base);
+  r = sh("STREAM_FAULT=rank=1,after_points=6 STREAM_FAKE_WORK=4000 " + base);
   EXPECT_NE(r.code, 0) << r.out;
   EXPECT_FALSE(fs::exists(run / "results.h5"));
   std::size_t shards = 0;
