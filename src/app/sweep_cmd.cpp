@@ -236,7 +236,13 @@ int run(const SweepArgs& a) {
     }
     say("results: " + s.results_path);
     if (rank == 0 && !a.no_pareto) {
-      print_front(s.results_path, {"latency_cycles", "energy_pj"}, "", "", std::cout);
+      // Fronts of different workloads are not comparable: one per workload when it varies.
+      const int w = spec.param_index("workload");
+      const bool by_workload =
+          w >= 0 && spec.params[static_cast<std::size_t>(w)].type == sweep::ParamType::kString &&
+          spec.params[static_cast<std::size_t>(w)].dictionary.size() > 1;
+      print_front(s.results_path, {"latency_cycles", "energy_pj"}, by_workload ? "workload" : "",
+                  "", std::cout);
     }
     return 0;
   } catch (const InputError& e) {
