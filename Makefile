@@ -1,7 +1,7 @@
 # stream-hpc: the two commands of the README.
 #   make run    installs what is missing (Debian 12, as root), builds, runs the main job
 #   make check  installs what is missing, builds, runs every test (what CI runs)
-# Other targets: deps, build, test, asan, format, format-check, bench, clean.
+# Other targets: deps, build, eval, test, asan, format, format-check, bench, clean.
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
@@ -21,7 +21,7 @@ DEBIAN_PACKAGES := \
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 STREAM_HPC := $(BUILD)/src/app/stream-hpc
 
-.PHONY: run check deps build test asan format format-check bench clean
+.PHONY: run eval check deps build test asan format format-check bench clean
 
 # The quick-start sweep (sweeps/quickstart.yaml, README "Sweeps"): 2 MPI ranks x 1 thread,
 # one core each; ends with the Pareto front. Results in $(BUILD)/quickstart/results.h5.
@@ -30,6 +30,12 @@ run: build
 	rm -rf $(BUILD)/quickstart
 	$(MPIRUN_ROOT) mpirun -np 2 --bind-to core --oversubscribe \
 	  $(STREAM_HPC) sweep sweeps/quickstart.yaml --out $(BUILD)/quickstart --threads 1
+
+# One design point end to end (README "Scheduler and eval").
+eval: build
+	$(STREAM_HPC) eval --workload zoo:resnet18 \
+	  --accelerator sweeps/hardware/stream2023/tpu_like_quad_core.yaml \
+	  --mapping sweeps/mapping/tpu_like_quad_core_oy.yaml
 
 check: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

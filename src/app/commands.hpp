@@ -21,6 +21,12 @@ void register_sweep(CLI::App& app, Action& action, const std::string& command_li
 /// `stream-hpc pareto`: the Pareto front of a results.h5.
 void register_pareto(CLI::App& app, Action& action);
 
+/// `stream-hpc eval`: one design point end to end with the mapping's fixed allocation.
+void register_eval(CLI::App& app, Action& action);
+
+/// `stream-hpc validate`: Stream's three validation chips, modelled vs measured latency.
+void register_validate(CLI::App& app, Action& action);
+
 /// The --version text: version, git describe, build type, compiler and library versions.
 std::string version_text();
 

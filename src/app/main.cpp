@@ -35,6 +35,8 @@ int run(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
   stream::app::register_sweep(app, action, command_line);
   stream::app::register_pareto(app, action);
+  stream::app::register_eval(app, action);
+  stream::app::register_validate(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

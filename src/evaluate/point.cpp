@@ -135,7 +135,10 @@ PointResult evaluate_point(const PointSpec& spec, cost::CostCache& cache) {
     if (!scheduler::resolve_costs(provider, w, acc, *graph, ss.cn_core, ss.cn_cost, why))
       throw InputError(spec.cost_table_file, "", why);
   } else {
-    const scheduler::ModelCostProvider provider(cache, o.lpf_limit);
+    const scheduler::ModelCostProvider provider(cache, o.lpf_limit,
+                                                o.semantics == scheduler::Semantics::kValidation2023
+                                                    ? scheduler::CnRuntime::kLatencyTotal2
+                                                    : scheduler::CnRuntime::kLatencyTotal1);
     if (!scheduler::resolve_costs(provider, w, acc, *graph, ss.cn_core, ss.cn_cost, why)) {
       out.status = PointStatus::kInfeasible;
       out.reason_code = ReasonCode::kNoMapping;

@@ -51,6 +51,9 @@ CostLookup ModelCostProvider::cost(const workload::WorkloadSpec& workload,
   if (res->ok()) {
     out.cost = res->summary;
     out.cost.too_large = q.too_large;
+    if (runtime_ == CnRuntime::kLatencyTotal2) {
+      out.cost.runtime_cycles = out.cost.latency_total2_cycles;
+    }
     out.ok = true;
   } else {
     out.reason = "no valid mapping of layer " + std::to_string(c.layer.value) + " on core " +

@@ -3,6 +3,7 @@
 /// one row per (layer, group, core)) or the analytical cost model through the shared CostCache.
 /// Either way all CNs of a (layer, group) on one core share one cost (stream-model.md §5.5).
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,14 +46,22 @@ class TableCostProvider : public CostProvider {
   cost::CostTable table_;
 };
 
+/// Which ZigZag latency is a CN's runtime. Stream 5e094e6c (with ZigZag 2.4.5) schedules
+/// `latency_total1`; the June-2023 validation branch (with ZigZag 2.3.8) scheduled the latency
+/// that includes the off-loading of the outputs, which is 2.4.5's `latency_total2`: every
+/// runtime in the three validation costs.csv files equals our latency_total2 (DepFiN 815, 461,
+/// 877, ...; DIANA 152, 64, 2690, 898, 1794; AiMC 34, 38).
+enum class CnRuntime : std::uint8_t { kLatencyTotal1, kLatencyTotal2 };
+
 /// Costs from the analytical model (ZigZag 2.4.5 semantics) through a CostCache, as Stream 2023
 /// computed them: the layer's group-0 representative CN (its first CN) on the core, with the
 /// too-large operands of the capacity check (§5.2: inputs counted as the bits of the
 /// representative's inter-layer in-edges) streamed from the accelerator's DRAM.
 class ModelCostProvider : public CostProvider {
  public:
-  explicit ModelCostProvider(cost::CostCache& cache, int lpf_limit = 6)
-      : cache_(&cache), lpf_limit_(lpf_limit) {}
+  explicit ModelCostProvider(cost::CostCache& cache, int lpf_limit = 6,
+                             CnRuntime runtime = CnRuntime::kLatencyTotal1)
+      : cache_(&cache), lpf_limit_(lpf_limit), runtime_(runtime) {}
   CostLookup cost(const workload::WorkloadSpec& workload,
                   const hardware::AcceleratorSpec& accelerator, const tiler::CnGraph& graph, int cn,
                   CoreId core) const override;
@@ -60,6 +69,7 @@ class ModelCostProvider : public CostProvider {
  private:
   cost::CostCache* cache_;
   int lpf_limit_;
+  CnRuntime runtime_;
 };
 
 /// The per-CN costs of an allocation: one lookup per distinct (layer, group, core), copied to
