@@ -544,4 +544,8 @@ AcceleratorSpec read_accelerator(const std::string& path) {
   return build_accelerator(draft_from_yaml(Node::load_file(path)));
 }
 
+AcceleratorSpec parse_accelerator(const std::string& text, const std::string& name) {
+  return build_accelerator(draft_from_yaml(Node::load_string(text, name)));
+}
+
 }  // namespace stream::hardware
