@@ -94,7 +94,10 @@ std::vector<int> parse_served(const Node& n, const OperationalArraySpec& array) 
 
 double positive_bandwidth(const Node& n) {
   const double v = n.as_double();
-  if (!(v > 0)) n.fail("a bandwidth must be positive, got '" + n.as_string() + "'");
+  // At least one bit per cycle: a transfer then takes at most as many cycles as it has bits,
+  // so cycle counts stay within 64 bits (1e-300 would make them overflow).
+  if (!(v >= 1))
+    n.fail("a bandwidth must be at least 1 bit per cycle, got '" + n.as_string() + "'");
   return v;
 }
 
