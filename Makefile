@@ -9,6 +9,8 @@ BUILD_ASAN ?= build-asan
 BUILD_TSAN ?= build-tsan
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 20
+# Test executables with threaded tests (label `threads`), built and run by `make tsan`.
+TSAN_TARGETS ?= test_cost_threads
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
@@ -66,7 +68,7 @@ asan: deps
 tsan: deps
 	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTREAM_SANITIZE=thread \
 	  -DSTREAM_WERROR=ON -DSTREAM_BUILD_BENCH=OFF $(CMAKE_ARGS)
-	cmake --build $(BUILD_TSAN) -j $(JOBS)
+	cmake --build $(BUILD_TSAN) -j $(JOBS) --target $(TSAN_TARGETS)
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  ctest --test-dir $(BUILD_TSAN) --output-on-failure -j $(JOBS) -L threads
 
