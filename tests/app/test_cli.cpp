@@ -4,11 +4,11 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -36,6 +36,45 @@ Result run(const std::string& args) {
   return r;
 }
 
+/// `text` contains `pattern` when every run of white space in both counts as one space (a
+/// table-layout-independent match; std::regex is avoided: GCC 12's <regex> trips
+/// -Wmaybe-uninitialized in the sanitizer build).
+std::string squash_spaces(const std::string& s) {
+  std::string r;
+  bool space = false;
+  for (const char c : s) {
+    const bool ws = c == ' ' || c == '\t';
+    if (ws && !space) r += ' ';
+    if (!ws) r += c;
+    space = ws;
+  }
+  return r;
+}
+bool contains_squashed(const std::string& text, const std::string& pattern) {
+  return squash_spaces(text).find(squash_spaces(pattern)) != std::string::npos;
+}
+
+/// "stream-hpc X.Y.Z (git ..." with X, Y, Z decimal numbers.
+bool has_version_line(const std::string& out) {
+  for (auto pos = out.find("stream-hpc "); pos != std::string::npos;
+       pos = out.find("stream-hpc ", pos + 1)) {
+    std::size_t i = pos + 11;
+    int numbers = 0;
+    while (numbers < 3) {
+      const std::size_t start = i;
+      while (i < out.size() && std::isdigit(static_cast<unsigned char>(out[i])) != 0) ++i;
+      if (i == start) break;
+      ++numbers;
+      if (numbers < 3) {
+        if (i >= out.size() || out[i] != '.') break;
+        ++i;
+      }
+    }
+    if (numbers == 3 && out.compare(i, 6, " (git ") == 0) return true;
+  }
+  return false;
+}
+
 fs::path temp_dir() {
   auto d = fs::temp_directory_path() / ("stream_cli_" + std::to_string(::getpid()));
   fs::create_directories(d);
@@ -48,7 +87,7 @@ TEST(Cli, HelpAndVersion) {
   EXPECT_NE(r.out.find("inspect"), std::string::npos) << r.out;
   r = run("--version");
   EXPECT_EQ(r.code, 0);
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(stream-hpc \d+\.\d+\.\d+ \(git )"))) << r.out;
+  EXPECT_TRUE(has_version_line(r.out)) << r.out;
   for (const char* lib :
        {"MPI", "HDF5", "oneTBB", "OpenMP", "protobuf", "yaml-cpp", "CLI11", "nlohmann-json"}) {
     EXPECT_NE(r.out.find(lib), std::string::npos) << lib << "\n" << r.out;
@@ -71,9 +110,8 @@ TEST(Cli, InspectAcceleratorTables) {
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("Accelerator TPU-like-quad-core"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("7 cores, off-chip core 6"), std::string::npos);
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(sram_1MB_W\s+I2\s+8388608 \(1 MiB\)\s+1024)")))
-      << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(0\s+3\s+0->1->3 \*)"))) << r.out;
+  EXPECT_TRUE(contains_squashed(r.out, "sram_1MB_W I2 8388608 (1 MiB) 1024")) << r.out;
+  EXPECT_TRUE(contains_squashed(r.out, "0 3 0->1->3 *")) << r.out;
   EXPECT_NE(r.out.find("bus [6, 0, 1, 2, 3, 4, 5] hub 6"), std::string::npos);
 }
 
@@ -115,8 +153,7 @@ TEST(Cli, InspectCnGraph) {
           kRef + "/stream2023/inputs/mapping/tpu_like_single_core_hybrid24.yaml");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("CN graph: 716 CNs, 2282 edges"), std::string::npos) << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(/conv1/Conv +Conv +112 +1 +OY:112)")))
-      << r.out;
+  EXPECT_TRUE(contains_squashed(r.out, "/conv1/Conv Conv 112 1 OY:112")) << r.out;
 }
 
 TEST(Cli, InspectCnGraphJsonAndWarnings) {
