@@ -19,6 +19,7 @@
 #include "mutate.hpp"
 #include "stream/common/error.hpp"
 #include "stream/cost/cost_model.hpp"
+#include "stream/evaluate/point.hpp"
 #include "stream/hardware/load.hpp"
 #include "stream/mapping/check.hpp"
 #include "stream/mapping/mapping_spec.hpp"
@@ -76,9 +77,30 @@ struct Checker {
   }
 };
 
+/// The whole design point (scheduler included): finite, non-negative numbers, or a status
+/// with a reason.
+void check_point(const evaluate::PointResult& r, Checker& check) {
+  if (r.status != evaluate::PointStatus::kOk) {
+    if (r.reason.empty()) check.problems.push_back("point not ok without a reason");
+    return;
+  }
+  check.non_negative(r.latency_cycles, "point latency_cycles");
+  check.finite_non_negative(r.energy_pj, "point energy_pj");
+  check.finite_non_negative(r.edp_pj_cycles, "point edp_pj_cycles");
+  for (std::size_t t = 0; t < r.energy_terms_pj.size(); ++t) {
+    check.finite_non_negative(r.energy_terms_pj[t],
+                              std::string("point energy term ") + evaluate::energy_term_names()[t]);
+  }
+  check.non_negative(r.peak_onchip_bits, "point peak_onchip_bits");
+  check.non_negative(r.peak_dram_bits, "point peak_dram_bits");
+  check.non_negative(r.dram_traffic_bits, "point dram_traffic_bits");
+  check.finite_non_negative(r.mean_core_utilization, "point mean_core_utilization");
+}
+
 /// Readers -> mapping check -> tiler -> cost model (whole layer and its first CN, on the
-/// layer's allocated cores). InputError propagates; violations go to `check`.
-void run_pipeline(const fs::path& dir, Checker& check) {
+/// layer's allocated cores) -> with `whole_point`, the design point through the scheduler.
+/// InputError propagates; violations go to `check`.
+void run_pipeline(const fs::path& dir, Checker& check, bool whole_point = true) {
   const auto acc = hardware::read_accelerator((dir / "accelerator.yaml").string());
   const auto w = workload::read_yaml_workload((dir / "workload.yaml").string());
   const auto m = mapping::read_mapping((dir / "mapping.yaml").string());
@@ -114,6 +136,14 @@ void run_pipeline(const fs::path& dir, Checker& check) {
       }
     }
   }
+  if (!whole_point) return;
+  evaluate::PointSpec spec;
+  spec.workload = std::make_shared<const workload::WorkloadSpec>(w);
+  spec.accelerator = std::make_shared<const hardware::AcceleratorSpec>(acc);
+  spec.mapping = std::make_shared<const mapping::MappingSpec>(m);
+  spec.options.semantics = scheduler::Semantics::kValidation2023;
+  cost::CostCache cache;
+  check_point(evaluate::evaluate_point(spec, cache), check);
 }
 
 TEST(MutatedInputs, ReferenceCasesRunClean) {
