@@ -191,7 +191,9 @@ TEST(MutatedInputs, EveryMutationIsAnInputErrorOrAFiniteResult) {
     Checker check;
     bool keep = false;
     try {
-      run_pipeline(dir, check);
+      // The whole point (scheduler included) for every third mutation: it is most of the
+      // run time (about 0.5 s for DepFiN's 4,320 CNs).
+      run_pipeline(dir, check, /*whole_point=*/i % 3 == 0);
       ++clean;
     } catch (const InputError& e) {
       ++input_errors;
