@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+"""The analysis scripts on a sweep's results.h5 and a trace: every script answers --help, and
+each plot is written as a PNG and a PDF that are non-trivial (real size, a decodable image
+with several colours, a PDF header).
+
+  test_plots.py SOURCE_DIR WORK_DIR [RESULTS.h5]   (without RESULTS.h5: the synthetic fixture)
+"""
+import os
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.image as mpimg  # noqa: E402
+import numpy as np  # noqa: E402
+
+PY = sys.executable
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def run(args):
+    p = subprocess.run([PY] + args, capture_output=True, text=True)
+    if p.returncode != 0:
+        print(p.stdout, p.stderr, file=sys.stderr)
+    return p
+
+
+def check_plot(base, min_png_bytes=20000):
+    png, pdf = base + ".png", base + ".pdf"
+    check(os.path.isfile(png) and os.path.getsize(png) > min_png_bytes,
+          f"{png} written ({os.path.getsize(png) if os.path.isfile(png) else 0} bytes)")
+    check(os.path.isfile(pdf) and os.path.getsize(pdf) > 5000,
+          f"{pdf} written ({os.path.getsize(pdf) if os.path.isfile(pdf) else 0} bytes)")
+    if os.path.isfile(pdf):
+        with open(pdf, "rb") as f:
+            check(f.read(5) == b"%PDF-", f"{pdf} is a PDF")
+    if os.path.isfile(png):
+        img = mpimg.imread(png)
+        h, w = img.shape[:2]
+        colours = len(np.unique((img[..., :3] * 255).astype(np.uint8).reshape(-1, 3), axis=0))
+        check(h > 400 and w > 600, f"{png} is {w}x{h} pixels")
+        check(colours > 50, f"{png} has {colours} distinct colours (not blank)")
+        # Dark pixels are text, axes and the front line: a plot, not an empty canvas.
+        dark = float((img[..., :3].mean(axis=2) < 0.3).mean())
+        check(dark > 0.005, f"{png}: {dark:.1%} dark pixels (axes, labels, front)")
+
+
+def main():
+    src, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    analysis = os.path.join(src, "analysis")
+    results = sys.argv[3] if len(sys.argv) > 3 else None
+    if results is None:
+        results = os.path.join(work, "results.h5")
+        p = run([os.path.join(src, "tests/analysis/make_synthetic_results.py"), results])
+        check(p.returncode == 0, "synthetic results.h5 written")
+    trace = os.path.join(work, "trace.json")
+    p = run([os.path.join(src, "tests/analysis/make_synthetic_trace.py"), trace])
+    check(p.returncode == 0, "synthetic trace written")
+
+    # The front itself: a hand-checked case, then brute force on the results.
+    sys.path.insert(0, analysis)
+    import plot_common as pc
+    m = pc.pareto_mask([1, 2, 3, 2, 4], [5, 3, 4, 3, 1])
+    check(list(m) == [True, True, False, False, True], f"pareto_mask hand case: {list(m)}")
+    df = pc.feasible(pc.load_results(results))
+    check(len(df) > 0, f"{len(df)} feasible points in {results}")
+    for x, y in (("latency_cycles", "energy_pj"), ("area", "edp_pj_cycles")):
+        xs = df[x].to_numpy(dtype=float)
+        ys = df[y].to_numpy(dtype=float)
+        front = pc.pareto_mask(xs, ys)
+        dominated = [bool(((xs <= xs[i]) & (ys <= ys[i]) & ((xs < xs[i]) | (ys < ys[i]))).any())
+                     for i in range(len(xs))]
+        check(all(not d for d, f in zip(dominated, front) if f),
+              f"{x}/{y}: no front point ({front.sum()}) is dominated")
+        check(all(d or f or ((xs == xs[i]) & (ys == ys[i]) & front).any()
+                  for i, (d, f) in enumerate(zip(dominated, front))),
+              f"{x}/{y}: every point off the front is dominated (or ties a front point)")
+
+    for script in ("plot_pareto.py", "plot_sensitivity.py", "plot_trace.py", "load_results.py"):
+        p = run([os.path.join(analysis, script), "--help"])
+        check(p.returncode == 0 and "usage" in p.stdout, f"{script} --help")
+
+    out = os.path.join(work, "pareto")
+    p = run([os.path.join(analysis, "plot_pareto.py"), results, "--out", out])
+    check(p.returncode == 0, "plot_pareto.py ran")
+    check_plot(out)
+    out2 = os.path.join(work, "pareto-macs")
+    p = run([os.path.join(analysis, "plot_pareto.py"), results, "--second", "total_macs",
+             "--out", out2])
+    check(p.returncode == 0, "plot_pareto.py --second total_macs ran")
+    check_plot(out2)
+    p = run([os.path.join(analysis, "plot_pareto.py"), results, "--color-by", "no_such_column",
+             "--out", os.path.join(work, "bad")])
+    check(p.returncode == 2 and "no such column" in p.stderr,
+          "plot_pareto.py rejects an unknown --color-by (exit 2, message)")
+
+    out = os.path.join(work, "sensitivity")
+    p = run([os.path.join(analysis, "plot_sensitivity.py"), results, "--out", out])
+    check(p.returncode == 0, "plot_sensitivity.py ran")
+    check_plot(out)
+    out = os.path.join(work, "sensitivity-latency")
+    p = run([os.path.join(analysis, "plot_sensitivity.py"), results, "--metric",
+             "latency_cycles", "--out", out])
+    check(p.returncode == 0, "plot_sensitivity.py --metric latency_cycles ran")
+    check_plot(out)
+
+    out = os.path.join(work, "schedule")
+    p = run([os.path.join(analysis, "plot_trace.py"), trace, "--out", out])
+    check(p.returncode == 0, "plot_trace.py ran")
+    check_plot(out)
+
+    print(f"{len(failures)} failed" if failures else "all plot checks passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
