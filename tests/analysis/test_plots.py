@@ -5,8 +5,10 @@ with several colours, a PDF header).
 
   test_plots.py SOURCE_DIR WORK_DIR [RESULTS.h5]   (without RESULTS.h5: the synthetic fixture)
 """
+import contextlib
+import importlib
+import io
 import os
-import subprocess
 import sys
 
 import matplotlib
@@ -15,7 +17,6 @@ matplotlib.use("Agg")
 import matplotlib.image as mpimg  # noqa: E402
 import numpy as np  # noqa: E402
 
-PY = sys.executable
 failures = []
 
 
@@ -25,8 +26,25 @@ def check(cond, what):
         failures.append(what)
 
 
+class Result:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
 def run(args):
-    p = subprocess.run([PY] + args, capture_output=True, text=True)
+    """Runs an analysis script's main(argv) in this process (one interpreter start for the
+    whole test: matplotlib and pandas imports dominate the cost of a run)."""
+    script, argv = args[0], args[1:]
+    name = os.path.splitext(os.path.basename(script))[0]
+    sys.path.insert(0, os.path.dirname(script))
+    module = importlib.import_module(name)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = module.main(argv)
+        except SystemExit as e:
+            rc = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    p = Result(rc or 0, out.getvalue(), err.getvalue())
     if p.returncode != 0:
         print(p.stdout, p.stderr, file=sys.stderr)
     return p
