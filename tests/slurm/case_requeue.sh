@@ -1,7 +1,7 @@
 #!/bin/bash
 # The checkpoint before the time limit: jobscripts/sweep.sbatch is sent USR1 on its batch shell
 # (what --signal=B:USR1@N does; here `scancel --signal=USR1 --batch`, MODE=signal) or really
-# reaches its time-limit warning (MODE=walltime: --time=2 --signal=B:USR1@70), while points are
+# reaches its time-limit warning (MODE=walltime: --time=2 --signal=B:USR1@60), while points are
 # still left. The trap forwards USR1 to the engine, the engine commits and exits 75, the script
 # requeues the job; the requeued job (SLURM_RESTART_COUNT=1) resumes and completes. The results
 # equal a direct run with every point exactly once, and the first attempt had not finished.
@@ -16,10 +16,10 @@ direct_run "$w/direct"
 
 # Costly points so that the signal lands mid-sweep: one rank, one thread, commits every point.
 if [[ $mode == walltime ]]; then
-  export STREAM_FAKE_WORK=${STREAM_TEST_WALLTIME_WORK:-1500000}
-  limits=(--time=2 --signal=B:USR1@70)
+  export STREAM_FAKE_WORK=${STREAM_TEST_WALLTIME_WORK:-1300000}
+  limits=(--time=2 --signal=B:USR1@60)
 else
-  export STREAM_FAKE_WORK=${STREAM_TEST_SIGNAL_WORK:-300000}
+  export STREAM_FAKE_WORK=${STREAM_TEST_SIGNAL_WORK:-100000}
   limits=(--time=5)
 fi
 export STREAM_SWEEP_ARGS="--commit-points 1 --chunk-size 1 --progress-interval 2"

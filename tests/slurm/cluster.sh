@@ -64,8 +64,13 @@ slurm_cluster_start() {
 
   SLURM_CTLD_PORT=$(slurm_free_port) || return "$SLURM_SKIP"
   SLURM_D_PORT=$(slurm_free_port) || return "$SLURM_SKIP"
-  local cpus
+  local cpus first_job
   cpus=$(nproc)
+  # Job ids (and so PMIx step directories) differ between concurrent test clusters.
+  first_job=$((1000 + RANDOM % 30000 * 100))
+  mkdir -p "$dir/pmix"
+  # PMIx's per-step client folders (default /tmp/spmix_appdir_<uid>_<job>.<step>) go here too.
+  echo "PMIxCliTmpDirBase=$dir/pmix" >"$dir/mpi.conf"
   cat >"$dir/slurm.conf" <<EOF
 ClusterName=streamtest
 SlurmctldHost=localhost
@@ -92,6 +97,7 @@ SlurmdSpoolDir=$dir/spool
 StateSaveLocation=$dir/state
 SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
+FirstJobId=$first_job
 JobCompType=jobcomp/filetxt
 JobCompLoc=$dir/log/jobcomp.txt
 NodeName=localhost CPUs=$cpus RealMemory=1000 State=UNKNOWN
