@@ -10,8 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "stream/cost/cn_cost.hpp"
+#include "stream/cost/cost_cache.hpp"
 #include "stream/hardware/accelerator_spec.hpp"
 #include "stream/mapping/mapping_spec.hpp"
+#include "stream/scheduler/schedule.hpp"
 #include "stream/workload/workload_spec.hpp"
 
 namespace stream::evaluate {
@@ -44,6 +47,11 @@ struct PointOptions {
   int lpf_limit = 6;
   /// Overrides the mapping file's scheduler priority when set ("memory" or "latency").
   std::string priority;
+  /// Which Stream scheduler to reproduce. kValidation2023 (the June-2023 validation branch)
+  /// also cuts the layers without CN groups, as that code did.
+  scheduler::Semantics semantics = scheduler::Semantics::kStream2023;
+  /// Keep the whole schedule (per-CN times, transfers, memory curves) in PointResult::schedule.
+  bool keep_schedule = false;
 };
 
 struct PointSpec {
@@ -51,10 +59,14 @@ struct PointSpec {
   std::shared_ptr<const hardware::AcceleratorSpec> accelerator;
   std::shared_ptr<const mapping::MappingSpec> mapping;
   PointOptions options;
+  /// Costs from this table (Stream's costs.csv) instead of the analytical model; a CN whose
+  /// (layer, group, core) has no row is bad input naming `cost_table_file`.
+  std::shared_ptr<const cost::CostTable> cost_table;
+  std::string cost_table_file;
 };
 
 /// Stream's nine energy terms, in this order (metrics.json names, see energy_term_names()).
-inline constexpr int kNumEnergyTerms = 9;
+inline constexpr int kNumEnergyTerms = scheduler::kNumEnergyTerms;
 const std::array<const char*, kNumEnergyTerms>& energy_term_names();
 
 struct PointResult {
@@ -76,6 +88,18 @@ struct PointResult {
   std::int64_t edge_count = 0;
   std::int64_t schedules_evaluated = 0;
   double eval_seconds = 0;
+  std::vector<scheduler::MemoryPeak> memory_peaks;  ///< every top memory instance
+  std::vector<scheduler::CoreUsage> cores;          ///< every core that runs a CN
+  std::vector<std::string> warnings;                ///< e.g. a tiling rounded to a divisor
+  /// With PointOptions::keep_schedule: the schedule itself (and the CN graph it refers to).
+  std::shared_ptr<const scheduler::ScheduleResult> schedule;
+  std::shared_ptr<const tiler::CnGraph> graph;
+  std::vector<CoreId> cn_core;  ///< with keep_schedule: per CN its core
 };
+
+/// Evaluates one design point with the process-wide cost cache (CostCache::process()).
+PointResult evaluate_point(const PointSpec& spec);
+/// The same with a given cost cache (shared by every point of a sweep that uses it).
+PointResult evaluate_point(const PointSpec& spec, cost::CostCache& cache);
 
 }  // namespace stream::evaluate
