@@ -16,7 +16,7 @@ direct_run "$w/direct"
 
 # Costly points so that the signal lands mid-sweep: one rank, one thread, commits every point.
 if [[ $mode == walltime ]]; then
-  export STREAM_FAKE_WORK=${STREAM_TEST_WALLTIME_WORK:-1300000}
+  export STREAM_FAKE_WORK=${STREAM_TEST_WALLTIME_WORK:-1600000}
   limits=(--time=2 --signal=B:USR1@60)
 else
   export STREAM_FAKE_WORK=${STREAM_TEST_SIGNAL_WORK:-100000}
