@@ -31,7 +31,7 @@ def draw_panel(ax, df, x, y, color_by, units, logx=None, logy=None):
     order = np.argsort(fx)
     fx, fy = fx[order], fy[order]
     ax.step(fx, fy, where="post", color="black", linewidth=1.3, zorder=3,
-            label=f"Pareto front ({front.sum()} points)")
+            label=f"Pareto front ({front.sum()} point{'s' if front.sum() != 1 else ''})")
     ax.scatter(fx, fy, s=60, facecolors="none", edgecolors="black", linewidths=1.5, zorder=4)
     ax.set_xlabel(pc.axis_label(x, units))
     ax.set_ylabel(pc.axis_label(y, units))
@@ -55,8 +55,10 @@ def main(argv=None):
     ap.add_argument("--by", default="workload",
                     help="one row of panels per value of this column (default: workload; "
                          "ignored when the column is absent)")
-    ap.add_argument("--second", default="area", choices=["area", "total_macs"],
-                    help="x axis of the EDP panel (default: area)")
+    ap.add_argument("--second", default="area",
+                    help="x axis of the EDP panel: area (default), total_macs or any numeric "
+                         "column; when it is the same for every point (e.g. area 0 because the "
+                         "hardware files give no areas) the panel says so instead")
     ap.add_argument("--title", default=None, help="figure title")
     args = ap.parse_args(argv)
 
@@ -74,6 +76,8 @@ def main(argv=None):
     if df.empty:
         print(f"{args.results}: no feasible point to plot", file=sys.stderr)
         return 1
+    if args.second not in df.columns:
+        ap.error(f"--second {args.second}: no such column")
 
     if by:
         groups = [(v, df[df[by] == v], df_all[df_all[by] == v]) for v in
@@ -92,6 +96,16 @@ def main(argv=None):
             if sub.empty:
                 ax.text(0.5, 0.5, "no feasible point", ha="center", va="center",
                         transform=ax.transAxes)
+                continue
+            xv = sub[x].to_numpy(dtype=float)
+            if len(xv) > 1 and xv.min() == xv.max():
+                ax.text(0.5, 0.5, f"{x} is {xv[0]:g} for every point\n(not modelled by the "
+                        f"hardware files?)\nchoose another x axis with --second",
+                        ha="center", va="center", transform=ax.transAxes)
+                ax.set_xlabel(pc.axis_label(x, units))
+                ax.set_ylabel(pc.axis_label(y, units))
+                ax.set_xticks([])
+                ax.set_yticks([])
                 continue
             h, s, nfront = draw_panel(ax, sub, x, y, color_by, units)
             handles, sm = h or handles, s or sm
