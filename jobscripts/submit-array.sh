@@ -4,8 +4,10 @@
 #
 #   jobscripts/submit-array.sh [-n N] [-p MAX_PARALLEL] SPEC.yaml RUN_DIR [sbatch options...]
 #
-# Extra sbatch options (e.g. --time=4:00:00 --cpus-per-task=8 --partition=...) go to the
-# array tasks. STREAM_HPC and the other variables of sweep.sbatch pass through the environment.
+# Each array task runs jobscripts/sweep.sbatch on one shard (`--shard i/N`, checkpoint and
+# requeue included); extra sbatch options (e.g. --time=4:00:00 --ntasks-per-node=4
+# --cpus-per-task=8 --partition=...) go to the array tasks. STREAM_HPC and the other variables
+# of sweep.sbatch pass through the environment.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,8 +36,8 @@ if ! [[ $n =~ ^[1-9][0-9]*$ ]]; then
   exit 64
 fi
 
-array=$(sbatch --parsable --array="0-$((n - 1))$parallel" "$@" \
-  "$here/sweep-array.sbatch" "$spec" "$run_dir")
+array=$(sbatch --parsable --array="0-$((n - 1))$parallel" --output=%x-%A_%a.out "$@" \
+  "$here/sweep.sbatch" "$spec" "$run_dir")
 array=${array%%;*}
 merge=$(sbatch --parsable --dependency="afterok:$array" --kill-on-invalid-dep=yes \
   "$here/sweep-merge.sbatch" "$run_dir")

@@ -8,7 +8,7 @@ w=$SLURM_TEST_WORK/array
 mkdir -p "$w" && cd "$w" || exit 1
 direct_run "$w/direct"
 
-ids=$("$jobscripts/submit-array.sh" -n 3 -p 2 "$spec" "$w/run" --time=5) ||
+ids=$("$jobscripts/submit-array.sh" -n 3 -p 2 "$spec" "$w/run" --time=5 --ntasks-per-node=1) ||
   fail "submit-array.sh failed: $ids"
 echo "$ids"
 array=$(sed -n 's/^array //p' <<<"$ids")
@@ -17,11 +17,11 @@ merge=$(sed -n 's/^merge //p' <<<"$ids")
 dep=$(slurm_job_field "$merge" Dependency)
 [[ $dep == *afterok:${array}* ]] || fail "merge job dependency is '$dep', expected afterok:$array"
 slurm_wait_gone "$merge" 240 || fail "merge job $merge did not finish"
-show_logs "$w"/stream-sweep-shard-*.out "$w/stream-sweep-merge-$merge.out"
+show_logs "$w"/stream-sweep-"${array}"_*.out "$w/stream-sweep-merge-$merge.out"
 for t in 0 1 2; do expect_completed "${array}_$t"; done
 expect_completed "$merge"
 for t in 0 1 2; do
-  grep -q "shard $t/3" "$w/stream-sweep-shard-${array}_$t.out" || fail "task $t did not run shard $t/3"
+  grep -q "shard $t/3" "$w/stream-sweep-${array}_$t.out" || fail "task $t did not run shard $t/3"
 done
 $py "$here/compare_results.py" "$w/direct/results.h5" "$w/run/results.h5" ||
   fail "merged array results differ from the direct run"
