@@ -14,7 +14,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from load_results import load_results  # noqa: E402,F401  (the sweep's loader)
+from load_results import load_results  # noqa: E402  (the sweep's loader)
+
+
+def load_table(path):
+    """The /points table of a results.h5 as a DataFrame (parameters and status decoded)."""
+    out = load_results(path)
+    return out[0] if isinstance(out, tuple) else out
 
 # Columns every results table has that are not swept parameters (README "Sweeps").
 ENGINE_COLUMNS = {

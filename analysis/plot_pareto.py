@@ -63,7 +63,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     colnames, units, _ = pc.read_meta(args.results)
-    df_all = pc.load_results(args.results)
+    df_all = pc.load_table(args.results)
     df = pc.feasible(df_all)
     params = pc.swept_parameters(colnames)
     by = args.by if args.by in df.columns else None

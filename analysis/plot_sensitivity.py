@@ -40,7 +40,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     colnames, units, _ = pc.read_meta(args.results)
-    df_all = pc.load_results(args.results)
+    df_all = pc.load_table(args.results)
     df = pc.feasible(df_all)
     if args.metric not in df.columns:
         ap.error(f"--metric {args.metric}: no such column")

@@ -88,7 +88,7 @@ def main():
     import plot_common as pc
     m = pc.pareto_mask([1, 2, 3, 2, 4], [5, 3, 4, 3, 1])
     check(list(m) == [True, True, False, False, True], f"pareto_mask hand case: {list(m)}")
-    df = pc.feasible(pc.load_results(results))
+    df = pc.feasible(pc.load_table(results))
     check(len(df) > 0, f"{len(df)} feasible points in {results}")
     for x, y in (("latency_cycles", "energy_pj"), ("area", "edp_pj_cycles")):
         xs = df[x].to_numpy(dtype=float)
@@ -102,7 +102,7 @@ def main():
                   for i, (d, f) in enumerate(zip(dominated, front))),
               f"{x}/{y}: every point off the front is dominated (or ties a front point)")
 
-    for script in ("plot_pareto.py", "plot_sensitivity.py", "plot_trace.py", "load_results.py"):
+    for script in ("plot_pareto.py", "plot_sensitivity.py", "plot_trace.py"):
         p = run([os.path.join(analysis, script), "--help"])
         check(p.returncode == 0 and "usage" in p.stdout, f"{script} --help")
 
