@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -226,6 +227,37 @@ TEST(Cli, BadLimitExits2) {
   const auto r = run("--limit max_cns=-4 inspect --workload zoo:fsrcnn");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("expected a positive integer"), std::string::npos) << r.out;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Cli, ValidateJsonAndMaxError) {
+  const auto dir = temp_dir();
+  const auto out = (dir / "validate.json").string();
+  auto r = run("validate --max-error 4 --json " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(contains_squashed(r.out, "depfin 6180000 6370024 +3.07%")) << r.out;
+  std::ifstream in(out);
+  const auto j = nlohmann::json::parse(in);
+  for (const char* chip : {"depfin", "diana", "aimc_4x4"}) {
+    ASSERT_TRUE(j.contains(chip)) << chip;
+    for (const char* key :
+         {"measured_latency_cycles", "latency_cycles", "energy_pj", "error_percent"}) {
+      EXPECT_TRUE(j[chip].contains(key)) << chip << " " << key;
+    }
+    EXPECT_LE(std::abs(j[chip]["error_percent"].get<double>()), 4.0) << chip;
+  }
+  EXPECT_EQ(j["diana"]["measured_latency_cycles"], 812000);
+  // Stream's own errors exceed 2 %: a 2 % bound fails with exit 1 and says so.
+  r = run("validate --max-error 2");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("FAILED"), std::string::npos) << r.out;
+  r = run("validate --chips /nonexistent/chips.yaml");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("/nonexistent/chips.yaml"), std::string::npos) << r.out;
+  fs::remove_all(dir);
 }
 
 }  // namespace
