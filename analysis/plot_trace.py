@@ -25,7 +25,7 @@ import numpy as np
 import plot_common as pc
 from plot_common import plt
 
-LINK_WORDS = ("link", "bus", "transfer", "noc", "offchip", "->", "dram port")
+LINK_WORDS = ("channel", "link", "bus", "transfer", "noc", "offchip", "->", "dram port")
 
 
 def _num(v, default=0.0):
@@ -74,23 +74,26 @@ def read_trace(path):
                  b.get("args") or {}, str(b.get("cat", ""))))
         elif ph == "C":
             name = str(e.get("name", "counter"))
-            pname = proc_names.get(pid)
-            key = name if pname is None or pname in name else f"{pname}: {name}"
             for series, v in args.items():
-                counters[(pid, key)][series].append((_num(e.get("ts")), _num(v)))
+                counters[(pid, name)][series].append((_num(e.get("ts")), _num(v)))
     for (pid, tid), t in tracks.items():
         t["name"] = thread_names.get((pid, tid)) or proc_names.get(pid) or f"{pid}/{tid}"
+        t["process"] = proc_names.get(pid, "")
         t["order"] = (sort_index.get((pid, None), pid if isinstance(pid, (int, float)) else 0),
                       sort_index.get((pid, tid), tid if isinstance(tid, (int, float)) else 0))
     named_counters = {}
+    names = [key for _, key in counters]
     for (pid, key), series in counters.items():
-        name = key if proc_names.get(pid) else key
+        # The counter's own name, unless two processes use the same one.
+        name = key if names.count(key) == 1 else f"{proc_names.get(pid, pid)}: {key}"
         named_counters[name] = {s: sorted(v) for s, v in series.items()}
     return dict(tracks), named_counters
 
 
 def is_link_track(track):
-    name = track["name"].lower()
+    """Channels (links, buses, DRAM ports): by the track's or its process's name, or when every
+    event on it is a transfer."""
+    name = (track["name"] + " " + track.get("process", "")).lower()
     if any(w in name for w in LINK_WORDS):
         return True
     cats = {e[4].lower() for e in track["events"]}
@@ -137,8 +140,13 @@ def main(argv=None):
         2, 1, sharex=True, figsize=(12, 2.2 + 0.45 * nrows + 3.2),
         gridspec_kw={"height_ratios": [max(2.0, 0.45 * nrows), 3.0]})
 
-    layers = sorted({layer_of(e[2], e[3]) for t in cores for e in t["events"]},
-                    key=lambda s: (not s.isdigit(), int(s) if s.isdigit() else 0, s))
+    # Layers in order of their first CN in time (colours then follow the network's order).
+    first = {}
+    for t in cores:
+        for e in t["events"]:
+            layer = layer_of(e[2], e[3])
+            first[layer] = min(first.get(layer, e[0]), e[0])
+    layers = sorted(first, key=lambda k: (first[k], k))
     cmap = plt.get_cmap("tab20")
     colour = {layer: cmap(i % 20) for i, layer in enumerate(layers)}
     t_end = 0.0
@@ -156,8 +164,11 @@ def main(argv=None):
     n_cn = sum(len(t["events"]) for t in cores)
     n_tx = sum(len(t["events"]) for t in links)
     ax_g.set_title(f"schedule: {n_cn} computation nodes on {len(cores)} cores, {n_tx} transfers "
-                   f"on {len(links)} links; makespan {t_end:,.0f} {args.time_unit}", fontsize=10)
-    if 0 < len(layers) <= 20:
+                   f"on {len(links)} channels; makespan {t_end:,.0f} {args.time_unit}", fontsize=10)
+    if len(layers) > 20:
+        ax_g.text(1.01, 0.5, f"{len(layers)} layers\n(colours in\nnetwork order)",
+                  transform=ax_g.transAxes, va="center", fontsize=8)
+    elif layers:
         handles = [plt.Rectangle((0, 0), 1, 1, color=colour[layer]) for layer in layers]
         labels = [f"layer {layer}" if layer.isdigit() else layer for layer in layers]
         if links:
