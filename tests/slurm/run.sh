@@ -50,6 +50,16 @@ if [[ $rc -ne 0 ]]; then
   exit "$rc"
 fi
 
+# Watchdog in its own session: if this script dies without running its trap (CTest kills a
+# timed-out test with SIGKILL), the daemons and the folder still go away.
+setsid bash -c '
+  while kill -0 "$1" 2>/dev/null; do sleep 2; done
+  for f in "$2/slurmd.pid" "$2/slurmctld.pid" "$2/munge/munged.pid"; do
+    [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null
+  done
+  sleep 3
+  [[ $3 == 1 ]] || rm -rf "$2"' watchdog "$$" "$base" "$keep" </dev/null >/dev/null 2>&1 &
+
 export SLURM_TEST_WORK=$base/jobs
 start=$SECONDS
 bash "$case_script" "$@"
