@@ -10,7 +10,11 @@ function plot_pareto(file, color_by, out)
 if nargin < 2, color_by = ''; end
 if nargin < 3, out = 'pareto_matlab'; end
 T = load_results(file);
-T = T(T.status == 0, :);
+if iscategorical(T.status)          % the loader decodes status through its enum_labels
+    T = T(T.status == 'ok', :);
+else
+    T = T(T.status == 0, :);
+end
 if ismember('workload', T.Properties.VariableNames)
     groups = categories(categorical(T.workload));
 else
