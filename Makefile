@@ -1,7 +1,7 @@
 # stream-hpc: the two commands of the README.
 #   make run    installs what is missing (Debian 12, as root), builds, runs the main job
 #   make check  installs what is missing, builds, runs every test (what CI runs)
-# Other targets: deps, build, test, asan, format, format-check, bench, clean.
+# Other targets: deps, build, eval, test, asan, format, format-check, bench, clean.
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
@@ -22,10 +22,16 @@ DEBIAN_PACKAGES := \
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 STREAM_HPC := $(BUILD)/src/app/stream-hpc
 
-.PHONY: run check deps build test asan format format-check bench clean
+.PHONY: run eval check deps build test asan format format-check bench clean
 
 run: build
 	$(STREAM_HPC) inspect --workload zoo:resnet18 \
+	  --accelerator sweeps/hardware/stream2023/tpu_like_quad_core.yaml \
+	  --mapping sweeps/mapping/tpu_like_quad_core_oy.yaml
+
+# One design point end to end (README "Scheduler and eval").
+eval: build
+	$(STREAM_HPC) eval --workload zoo:resnet18 \
 	  --accelerator sweeps/hardware/stream2023/tpu_like_quad_core.yaml \
 	  --mapping sweeps/mapping/tpu_like_quad_core_oy.yaml
 

@@ -15,6 +15,9 @@ void register_inspect(CLI::App& app, Action& action);
 /// `stream-hpc cost`: one layer on one core with the ZigZag 2.4.5 cost model.
 void register_cost(CLI::App& app, Action& action);
 
+/// `stream-hpc eval`: one design point end to end with the mapping's fixed allocation.
+void register_eval(CLI::App& app, Action& action);
+
 /// `stream-hpc validate`: Stream's three validation chips, modelled vs measured latency.
 void register_validate(CLI::App& app, Action& action);
 

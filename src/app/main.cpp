@@ -31,6 +31,7 @@ int run(int argc, char** argv) {
   stream::app::Action action;
   stream::app::register_inspect(app, action);
   stream::app::register_cost(app, action);
+  stream::app::register_eval(app, action);
   stream::app::register_validate(app, action);
   try {
     app.parse(argc, argv);

@@ -185,7 +185,8 @@ class Engine {
   /// bound (-1 = no bound, Stream 2023).
   std::int64_t transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, const CoreId* sender,
                         std::int64_t not_before = -1);
-  const hardware::Route& route(CoreId from, CoreId to, const std::string& why);
+  /// The route, or an infeasible result; `why(tensor_or_cn)` builds the message only then.
+  const hardware::Route& route(CoreId from, CoreId to, bool is_tensor, int id);
 
   /// The earliest start >= t of a d-cycle window on all channels: an idle period common to all
   /// (Stream 2023), or after the last reservation of each (June 2023: links never back-fill).
@@ -237,9 +238,10 @@ class Engine {
   std::vector<Instance> inst_;
   std::vector<TensorState> ts_;
   std::vector<LinkTimeline> links_;
-  std::vector<std::int64_t> link_free_from_;  ///< per channel: end of its last reservation
-  std::vector<std::int64_t> idle_from_;       ///< per dense core
-  std::vector<char> protected_;               ///< per tensor
+  std::vector<std::int64_t> link_free_from_;      ///< per channel: end of its last reservation
+  std::vector<std::int64_t> idle_from_;           ///< per dense core
+  std::vector<std::pair<int, MemOperand>> need_;  ///< Step C list of the CN being scheduled
+  std::vector<char> protected_;                   ///< per tensor
   std::vector<char> scheduled_;
   std::vector<char> sink_;
   std::uint64_t seq_ = 0;
@@ -248,9 +250,11 @@ class Engine {
   ScheduleResult r_;
 };
 
-const hardware::Route& Engine::route(CoreId from, CoreId to, const std::string& why) {
+const hardware::Route& Engine::route(CoreId from, CoreId to, bool is_tensor, int id) {
   const hardware::Route* rt = acc_.route(from, to);
   if (rt == nullptr) {
+    const std::string why =
+        is_tensor ? "transfer of " + tensor_name(id) : "off-chip streaming of " + cn_name(id);
     throw Infeasible{ScheduleStatus::kUnreachable, why + ": no route from core " +
                                                        std::to_string(from.value) + " to core " +
                                                        std::to_string(to.value)};
@@ -352,7 +356,7 @@ std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, c
         ScheduleStatus::kUnreachable,
         tensor_name(t) + " would move between two memories of core " + std::to_string(r.value)};
   }
-  const hardware::Route& rt = route(from, r, "transfer of " + tensor_name(t));
+  const hardware::Route& rt = route(from, r, true, t);
   std::int64_t dur = 0;
   for (int c : rt.channels) {
     dur = std::max(
@@ -490,7 +494,7 @@ std::int64_t Engine::june_add(int t, CoreId core, MemOperand op, std::int64_t ts
 std::pair<std::int64_t, std::int64_t> Engine::june_transfer_data(int x, CoreId from, CoreId to,
                                                                  MemOperand op_r, std::int64_t at,
                                                                  Bucket bucket) {
-  const hardware::Route& rt = route(from, to, "transfer of " + tensor_name(x));
+  const hardware::Route& rt = route(from, to, true, x);
   const std::int64_t start =
       std::max(at, link_free_from_[static_cast<std::size_t>(rt.channels.front())]);
   std::int64_t end = start;
@@ -544,7 +548,7 @@ std::int64_t Engine::june_transfer(int t, CoreId r, MemOperand op_r, Bucket buck
         ScheduleStatus::kUnreachable,
         tensor_name(t) + " would move between two memories of core " + std::to_string(r.value)};
   }
-  const hardware::Route& rt = route(from, r, "transfer of " + tensor_name(t));
+  const hardware::Route& rt = route(from, r, true, t);
   std::int64_t link_avail = 0, dur = 0;
   for (int c : rt.channels) {
     link_avail = std::max(link_avail, link_free_from_[static_cast<std::size_t>(c)]);
@@ -577,6 +581,11 @@ void Engine::prepare() {
       inst_of_[static_cast<std::size_t>(dense(c.id)) * 3 + static_cast<std::size_t>(op)] =
           acc_.top_memory_of(c.id, static_cast<MemOperand>(op));
     }
+  }
+  for (CoreId c : s_.cn_core) {
+    if (c.value < 0 || static_cast<std::size_t>(c.value) >= core_dense_.size() || dense(c) < 0)
+      throw InternalError("schedule(): CN allocated to core " + std::to_string(c.value) +
+                          ", which the accelerator does not have");
   }
   dram_ = acc_.offchip_core;
   inst_.resize(acc_.top_memories.size());
@@ -701,7 +710,8 @@ void Engine::schedule_cn(int cn, std::int64_t preds_end) {
   // Step B.
   std::int64_t t = std::max(idle_from_[static_cast<std::size_t>(dc)], preds_end);
   // Step C.
-  std::vector<std::pair<int, MemOperand>> need;
+  auto& need = need_;
+  need.clear();
   for (int o : layer.constant_operands) {
     const int x = node.tensors[static_cast<std::size_t>(o)];
     const MemOperand op = layer.operands[static_cast<std::size_t>(o)].mem_operand;
@@ -716,9 +726,17 @@ void Engine::schedule_cn(int cn, std::int64_t preds_end) {
     if (x < 0 || cost.too_large[static_cast<std::size_t>(op)]) continue;
     need.emplace_back(x, op);
   }
-  std::stable_sort(need.begin(), need.end(), [&](const auto& a, const auto& b) {
-    return tensor(a.first).size_bits < tensor(b.first).size_bits;
-  });
+  // Stable insertion sort by size (a handful of tensors).
+  for (std::size_t i = 1; i < need.size(); ++i) {
+    const auto v = need[i];
+    const std::int64_t sz = tensor(v.first).size_bits;
+    std::size_t j = i;
+    while (j > 0 && tensor(need[j - 1].first).size_bits > sz) {
+      need[j] = need[j - 1];
+      --j;
+    }
+    need[j] = v;
+  }
   for (const auto& n : need) protected_[static_cast<std::size_t>(n.first)] = 1;
   // Step D.
   static constexpr std::array<MemOperand, 3> kTooLargeOrder = {MemOperand::kO, MemOperand::kI1,
@@ -743,12 +761,12 @@ void Engine::schedule_cn(int cn, std::int64_t preds_end) {
   if (cost.any_too_large()) {
     std::vector<int> chans;
     if (cost.too_large[static_cast<std::size_t>(MemOperand::kO)]) {
-      const auto& rt = route(core, dram_, "streaming the output of " + cn_name(cn));
+      const auto& rt = route(core, dram_, false, cn);
       chans.insert(chans.end(), rt.channels.begin(), rt.channels.end());
     }
     if (cost.too_large[static_cast<std::size_t>(MemOperand::kI1)] ||
         cost.too_large[static_cast<std::size_t>(MemOperand::kI2)]) {
-      const auto& rt = route(dram_, core, "streaming the inputs of " + cn_name(cn));
+      const auto& rt = route(dram_, core, false, cn);
       for (int c : rt.channels)
         if (std::find(chans.begin(), chans.end(), c) == chans.end()) chans.push_back(c);
     }

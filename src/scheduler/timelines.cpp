@@ -19,12 +19,56 @@ bool MemoryTimeline::add(std::int64_t t, std::int64_t bits) {
     const std::int64_t before = it == bp_.begin() ? 0 : std::prev(it)->second;
     it = bp_.insert(it, {t, before});
   }
+  const auto k = static_cast<std::size_t>(it - bp_.begin());
   bool ok = true;
   for (; it != bp_.end(); ++it) {
     it->second += bits;
     if (it->second > capacity_) ok = false;
   }
+  refresh_chunks(k);
   return ok;
+}
+
+void MemoryTimeline::refresh_chunks(std::size_t from_index) {
+  const std::size_t chunks = (bp_.size() + kChunk - 1) / kChunk;
+  chunk_max_.resize(chunks);
+  for (std::size_t c = from_index / kChunk; c < chunks; ++c) {
+    const std::size_t lo = c * kChunk, hi = std::min(bp_.size(), lo + kChunk);
+    std::int64_t m = bp_[lo].second;
+    for (std::size_t i = lo + 1; i < hi; ++i) m = std::max(m, bp_[i].second);
+    chunk_max_[c] = m;
+  }
+}
+
+std::pair<std::int64_t, std::size_t> MemoryTimeline::suffix_max(std::size_t k) const {
+  // The partial chunk holding k, then whole chunks; ties resolve to the last index.
+  const std::size_t first_chunk = k / kChunk;
+  const std::size_t head_end = std::min(bp_.size(), (first_chunk + 1) * kChunk);
+  std::int64_t u = bp_[k].second;
+  std::size_t at = k;
+  for (std::size_t i = k + 1; i < head_end; ++i) {
+    if (bp_[i].second >= u) {
+      u = bp_[i].second;
+      at = i;
+    }
+  }
+  std::size_t best_chunk = chunk_max_.size();
+  for (std::size_t c = first_chunk + 1; c < chunk_max_.size(); ++c) {
+    if (chunk_max_[c] >= u) {
+      u = chunk_max_[c];
+      best_chunk = c;
+    }
+  }
+  if (best_chunk != chunk_max_.size()) {
+    const std::size_t lo = best_chunk * kChunk;
+    for (std::size_t i = std::min(bp_.size(), lo + kChunk); i-- > lo;) {
+      if (bp_[i].second == u) {
+        at = i;
+        break;
+      }
+    }
+  }
+  return {u, at};
 }
 
 std::int64_t MemoryTimeline::usage_at(std::int64_t t) const {
@@ -34,15 +78,7 @@ std::int64_t MemoryTimeline::usage_at(std::int64_t t) const {
 
 std::int64_t MemoryTimeline::fit(std::int64_t bits, std::int64_t t) const {
   for (;;) {
-    const std::size_t k0 = in_force(t);
-    std::int64_t u = bp_[k0].second;
-    std::size_t kstar = k0;
-    for (std::size_t k = k0 + 1; k < bp_.size(); ++k) {
-      if (bp_[k].second >= u) {
-        u = bp_[k].second;
-        kstar = k;
-      }
-    }
+    const auto [u, kstar] = suffix_max(in_force(t));
     if (u + bits <= capacity_) return t;
     if (kstar + 1 == bp_.size()) return bp_[kstar].first;
     t = bp_[kstar + 1].first;
@@ -51,7 +87,7 @@ std::int64_t MemoryTimeline::fit(std::int64_t bits, std::int64_t t) const {
 
 std::int64_t MemoryTimeline::peak_bits() const {
   std::int64_t p = 0;
-  for (const auto& b : bp_) p = std::max(p, b.second);
+  for (std::int64_t m : chunk_max_) p = std::max(p, m);
   return p;
 }
 

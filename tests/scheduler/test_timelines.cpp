@@ -64,6 +64,46 @@ TEST(MemoryTimeline, FitNeverReturnsATimeWithoutRoomWhenRoomExists) {
   }
 }
 
+/// Stream's fit written out directly over the breakpoints (what the chunked version must equal).
+std::int64_t naive_fit(const MemoryTimeline& m, std::int64_t bits, std::int64_t t) {
+  const auto& bp = m.breakpoints();
+  for (;;) {
+    std::size_t k0 = 0;
+    for (std::size_t k = 0; k < bp.size(); ++k)
+      if (bp[k].first <= t) k0 = k;
+    std::int64_t u = bp[k0].second;
+    std::size_t ks = k0;
+    for (std::size_t k = k0 + 1; k < bp.size(); ++k) {
+      if (bp[k].second >= u) {
+        u = bp[k].second;
+        ks = k;
+      }
+    }
+    if (u + bits <= m.capacity_bits()) return t;
+    if (ks + 1 == bp.size()) return bp[ks].first;
+    t = bp[ks + 1].first;
+  }
+}
+
+TEST(MemoryTimeline, ChunkedFitEqualsTheDirectScanOnLongTimelines) {
+  std::mt19937 rng(11);
+  MemoryTimeline m(1 << 20);
+  std::int64_t peak = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const std::int64_t t = rng() % 20000, b = 1 + rng() % 5000;
+    m.add(t, b);
+    m.add(t + 1 + static_cast<std::int64_t>(rng() % 3000), -b);
+    if (i % 50 == 0) {
+      for (int q = 0; q < 20; ++q) {
+        const std::int64_t size = rng() % (1 << 20), t0 = rng() % 25000;
+        ASSERT_EQ(m.fit(size, t0), naive_fit(m, size, t0)) << i << " " << size << " " << t0;
+      }
+    }
+  }
+  for (const auto& b : m.breakpoints()) peak = std::max(peak, b.second);
+  EXPECT_EQ(m.peak_bits(), peak);
+}
+
 TEST(LinkTimeline, ReserveSplitsIdlePeriods) {
   LinkTimeline l;
   l.reserve(10, 20);

@@ -13,7 +13,9 @@ namespace stream::scheduler {
 inline constexpr std::int64_t kForever = std::numeric_limits<std::int64_t>::max();
 
 /// Stored bits over time as sorted breakpoints (t_k, u_k); u_k holds on [t_k, t_{k+1}).
-/// Initially the single breakpoint (0, 0).
+/// Initially the single breakpoint (0, 0). The maximum of every chunk of kChunk consecutive
+/// breakpoints is kept, so a max-over-suffix (fit) costs O(kChunk + n / kChunk) instead of
+/// O(n); edits cost O(n - k) for a breakpoint at index k, and the scheduler edits near the end.
 class MemoryTimeline {
  public:
   explicit MemoryTimeline(std::int64_t capacity_bits = 0) : capacity_(capacity_bits) {}
@@ -33,9 +35,14 @@ class MemoryTimeline {
   const std::vector<std::pair<std::int64_t, std::int64_t>>& breakpoints() const { return bp_; }
 
  private:
+  static constexpr std::size_t kChunk = 64;
   std::size_t in_force(std::int64_t t) const;  ///< index of the last breakpoint <= t (0 if none)
+  void refresh_chunks(std::size_t from_index);
+  /// Max usage over breakpoints [k, end) and the last index reaching it.
+  std::pair<std::int64_t, std::size_t> suffix_max(std::size_t k) const;
   std::int64_t capacity_;
   std::vector<std::pair<std::int64_t, std::int64_t>> bp_{{0, 0}};
+  std::vector<std::int64_t> chunk_max_{0};
 };
 
 /// Idle periods [a, b] of one channel (b may be kForever), initially [(0, forever)].
