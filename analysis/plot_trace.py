@@ -116,6 +116,46 @@ def bits_unit(values):
     return 1, "bits"
 
 
+def is_offchip(name):
+    n = name.lower()
+    return "dram" in n or "offchip" in n or "off-chip" in n
+
+
+def draw_memory(ax, counters, t_end, title, max_labels=6):
+    """Step plot of stored data per memory instance; instances that stay empty are listed in the
+    title instead of drawn; the largest peaks are annotated."""
+    all_vals = [v for s in counters.values() for pts in s.values() for _, v in pts]
+    scale, unit = bits_unit(all_vals)
+    colours = plt.get_cmap("tab20")
+    curves, empty = [], 0
+    for name, series in sorted(counters.items()):
+        for s, pts in series.items():
+            if not pts:
+                continue
+            if max(v for _, v in pts) <= 0:
+                empty += 1
+                continue
+            ts = np.array([p[0] for p in pts] + [max(t_end, pts[-1][0])])
+            vs = np.array([p[1] for p in pts] + [pts[-1][1]]) / scale
+            curves.append((name if len(series) == 1 else f"{name} {s}", ts, vs))
+    peaks = sorted(range(len(curves)), key=lambda i: -curves[i][2].max())[:max_labels]
+    for i, (label, ts, vs) in enumerate(curves):
+        line, = ax.step(ts, vs, where="post", label=label, linewidth=1.2,
+                        color=colours(i % 20))
+        if i in peaks:
+            j = int(np.argmax(vs))
+            ax.plot(ts[j], vs[j], "v", color=line.get_color(), markersize=6)
+            ax.annotate(f"peak {vs[j]:,.2f} {unit}", (ts[j], vs[j]), textcoords="offset points",
+                        xytext=(4, 4), fontsize=7, color=line.get_color())
+    if curves:
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8,
+                  ncol=1 if len(curves) <= 14 else 2)
+    ax.set_ylabel(f"stored data [{unit}]")
+    ax.set_title(title + (f" ({empty} instance{'s' if empty != 1 else ''} stay empty)"
+                          if empty else ""), fontsize=10)
+    ax.grid(True, alpha=0.3)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -136,9 +176,16 @@ def main(argv=None):
     links = sorted((t for t in tracks.values() if is_link_track(t)), key=lambda t: t["order"])
     rows = cores + links
     nrows = max(len(rows), 1)
-    fig, (ax_g, ax_m) = plt.subplots(
-        2, 1, sharex=True, figsize=(12, 2.2 + 0.45 * nrows + 3.2),
-        gridspec_kw={"height_ratios": [max(2.0, 0.45 * nrows), 3.0]})
+    # Off-chip memory (DRAM) holds orders of magnitude more than the on-chip memories: its own
+    # panel, so that the on-chip curves stay readable.
+    offchip = {k: v for k, v in counters.items() if is_offchip(k)}
+    onchip = {k: v for k, v in counters.items() if k not in offchip}
+    panels = [onchip] + ([offchip] if offchip else [])
+    ratios = [max(2.0, 0.45 * nrows), 3.0] + ([1.8] if offchip else [])
+    fig, axes = plt.subplots(len(ratios), 1, sharex=True,
+                             figsize=(12, 2.2 + sum(ratios)),
+                             gridspec_kw={"height_ratios": ratios})
+    ax_g = axes[0]
 
     # Layers in order of their first CN in time (colours then follow the network's order).
     first = {}
@@ -177,30 +224,14 @@ def main(argv=None):
         ax_g.legend(handles, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8,
                     ncol=1 if len(labels) <= 12 else 2)
 
-    all_vals = [v for s in counters.values() for pts in s.values() for _, v in pts]
-    scale, unit = bits_unit(all_vals)
-    for name, series in sorted(counters.items()):
-        for s, pts in series.items():
-            if not pts:
-                continue
-            ts = np.array([p[0] for p in pts] + [max(t_end, pts[-1][0])])
-            vs = np.array([p[1] for p in pts] + [pts[-1][1]]) / scale
-            label = name if len(series) == 1 else f"{name} {s}"
-            line, = ax_m.step(ts, vs, where="post", label=label, linewidth=1.2)
-            i = int(np.argmax(vs))
-            ax_m.plot(ts[i], vs[i], "v", color=line.get_color(), markersize=6)
-            ax_m.annotate(f"peak {vs[i]:,.1f} {unit}", (ts[i], vs[i]), textcoords="offset points",
-                          xytext=(4, 4), fontsize=7, color=line.get_color())
-    if counters:
-        ax_m.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
-    else:
-        ax_m.text(0.5, 0.5, "no memory counters in the trace", ha="center", va="center",
-                  transform=ax_m.transAxes)
-    ax_m.set_ylabel(f"stored data [{unit}]")
-    ax_m.set_xlabel(f"time [{args.time_unit}]")
-    ax_m.set_title("memory usage per memory instance", fontsize=10)
-    ax_m.grid(True, alpha=0.3)
-    ax_m.set_xlim(0, t_end * 1.01 if t_end > 0 else None)
+    for k, group in enumerate(panels):
+        draw_memory(axes[k + 1], group, t_end,
+                    "off-chip memory" if k == 1 else "on-chip memory per memory instance")
+    if not counters:
+        axes[1].text(0.5, 0.5, "no memory counters in the trace", ha="center", va="center",
+                     transform=axes[1].transAxes)
+    axes[-1].set_xlabel(f"time [{args.time_unit}]")
+    axes[-1].set_xlim(0, t_end * 1.01 if t_end > 0 else None)
     fig.suptitle(args.title or f"Schedule of {args.trace}", fontsize=11)
     fig.tight_layout()
     for p in pc.save(fig, args.out):

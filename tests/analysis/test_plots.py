@@ -3,11 +3,14 @@
 each plot is written as a PNG and a PDF that are non-trivial (real size, a decodable image
 with several colours, a PDF header).
 
-  test_plots.py SOURCE_DIR WORK_DIR [RESULTS.h5]   (without RESULTS.h5: the synthetic fixture)
+  test_plots.py SOURCE_DIR WORK_DIR [--results RESULTS.h5] [--trace TRACE.json] [--only trace]
+  (without --results / --trace: the synthetic fixtures of tests/analysis)
 """
+import argparse
 import contextlib
 import importlib
 import io
+import json
 import os
 import sys
 
@@ -71,17 +74,29 @@ def check_plot(base, min_png_bytes=20000):
 
 
 def main():
-    src, work = sys.argv[1], sys.argv[2]
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("src")
+    ap.add_argument("work")
+    ap.add_argument("--results")
+    ap.add_argument("--trace")
+    ap.add_argument("--only", choices=["all", "trace"], default="all")
+    a = ap.parse_args()
+    src, work = a.src, a.work
     os.makedirs(work, exist_ok=True)
     analysis = os.path.join(src, "analysis")
-    results = sys.argv[3] if len(sys.argv) > 3 else None
+    trace = a.trace
+    if trace is None:
+        trace = os.path.join(work, "trace.json")
+        p = run([os.path.join(src, "tests/analysis/make_synthetic_trace.py"), trace])
+        check(p.returncode == 0, "synthetic trace written")
+    if a.only == "trace":
+        return check_trace(analysis, work, trace)
+    results = a.results
     if results is None:
         results = os.path.join(work, "results.h5")
         p = run([os.path.join(src, "tests/analysis/make_synthetic_results.py"), results])
         check(p.returncode == 0, "synthetic results.h5 written")
-    trace = os.path.join(work, "trace.json")
-    p = run([os.path.join(src, "tests/analysis/make_synthetic_trace.py"), trace])
-    check(p.returncode == 0, "synthetic trace written")
 
     # The front itself: a hand-checked case, then brute force on the results.
     sys.path.insert(0, analysis)
@@ -130,11 +145,25 @@ def main():
     check(p.returncode == 0, "plot_sensitivity.py --metric latency_cycles ran")
     check_plot(out)
 
+    return check_trace(analysis, work, trace)
+
+
+def check_trace(analysis, work, trace):
     out = os.path.join(work, "schedule")
     p = run([os.path.join(analysis, "plot_trace.py"), trace, "--out", out])
     check(p.returncode == 0, "plot_trace.py ran")
     check_plot(out)
-
+    # The reader sees what the file holds: every complete event on a core or channel track.
+    sys.path.insert(0, analysis)
+    import plot_trace
+    with open(trace) as f:
+        events = json.load(f)["traceEvents"]
+    tracks, counters = plot_trace.read_trace(trace)
+    n_x = sum(1 for e in events if e.get("ph") == "X")
+    n_read = sum(len(t["events"]) for t in tracks.values())
+    check(n_read == n_x, f"plot_trace read {n_read} of {n_x} complete events")
+    n_c = len({e["name"] for e in events if e.get("ph") == "C"})
+    check(len(counters) == n_c, f"plot_trace read {len(counters)} of {n_c} memory counters")
     print(f"{len(failures)} failed" if failures else "all plot checks passed")
     return 1 if failures else 0
 
