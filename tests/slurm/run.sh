@@ -52,6 +52,7 @@ fi
 
 # Watchdog in its own session: if this script dies without running its trap (CTest kills a
 # timed-out test with SIGKILL), the daemons and the folder still go away.
+# shellcheck disable=SC2016  # expanded by the watchdog shell
 setsid bash -c '
   while kill -0 "$1" 2>/dev/null; do sleep 2; done
   for f in "$2/slurmd.pid" "$2/slurmctld.pid" "$2/munge/munged.pid"; do
