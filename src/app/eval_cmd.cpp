@@ -1,8 +1,12 @@
 // stream-hpc eval --accelerator A --workload W --mapping M [--priority memory|latency]
 //                 [--costs COSTS.csv] [--semantics stream2023|validation2023]
+//                 [--allocator fixed|ga[:POPxGEN]|greedy|balanced] [--seed N]
+//                 [--objective edp|latency|energy] [--write-mapping OUT.yaml]
 //                 [--json OUT] [--trace TRACE.json]
-// One design point with the mapping's fixed allocation: latency, the nine energy terms, memory
-// peaks, core utilisation. Exit 3 for an infeasible point (status and reason printed).
+// One design point: the mapping's fixed allocation or an allocator's choice (with its Pareto
+// front); latency, the nine energy terms, memory peaks, core utilisation. Exit 3 for an
+// infeasible point (status and reason printed).
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -26,7 +30,64 @@ struct EvalOptions {
   std::string accelerator, workload, mapping, priority, costs, semantics = "stream2023";
   std::string json, trace;
   int lpf_limit = 6;
+  std::string allocator = "fixed", objective = "edp", write_mapping;
+  std::uint64_t seed = 0;
+  int threads = 0;
 };
+
+/// --allocator: fixed | greedy | balanced | ga | ga:POPxGEN (e.g. ga:16x16).
+void parse_allocator(const std::string& text, evaluate::PointOptions& o) {
+  auto bad = [&](const std::string& why) { throw InputError("--allocator", text, why); };
+  if (text == "fixed") {
+    o.allocator = evaluate::Allocator::kFixed;
+  } else if (text == "greedy") {
+    o.allocator = evaluate::Allocator::kGreedy;
+  } else if (text == "balanced") {
+    o.allocator = evaluate::Allocator::kBalanced;
+  } else if (text == "ga" || text.rfind("ga:", 0) == 0) {
+    o.allocator = evaluate::Allocator::kGenetic;
+    if (text.size() > 3) {
+      const std::string spec = text.substr(3);
+      const auto x = spec.find('x');
+      auto number = [&](const std::string& v, int min) {
+        if (v.empty() || v.size() > 7 || v.find_first_not_of("0123456789") != std::string::npos)
+          bad("expected ga:POPxGEN with whole numbers, e.g. ga:16x16");
+        const int n = std::stoi(v);
+        if (n < min) bad("population must be >= 1 and generations >= 0");
+        return n;
+      };
+      if (x == std::string::npos) bad("expected ga:POPxGEN, e.g. ga:16x16");
+      o.ga_population = number(spec.substr(0, x), 1);
+      o.ga_generations = number(spec.substr(x + 1), 0);
+    }
+  } else {
+    bad("expected fixed, greedy, balanced, ga or ga:POPxGEN");
+  }
+}
+
+nlohmann::ordered_json allocation_json(const evaluate::PointResult& r, const EvalOptions& o) {
+  nlohmann::ordered_json a;
+  a["allocator"] = o.allocator;
+  a["seed"] = o.seed;
+  a["objective"] = o.objective;
+  a["schedules_evaluated"] = r.schedules_evaluated;
+  auto genes = nlohmann::ordered_json::array();
+  for (const auto& g : r.allocation_genes)
+    genes.push_back({{"layer", g.layer.value}, {"group", g.group}});
+  a["genes"] = genes;
+  auto front = nlohmann::ordered_json::array();
+  for (const auto& f : r.front) {
+    auto cores = nlohmann::ordered_json::array();
+    for (auto c : f.cores) cores.push_back(c.value);
+    front.push_back({{"cores", cores},
+                     {"latency_cycles", f.latency_cycles},
+                     {"energy_pj", f.energy_pj},
+                     {"edp_pj_cycles", f.edp_pj_cycles}});
+  }
+  a["front"] = front;
+  a["chosen"] = r.chosen;
+  return a;
+}
 
 std::string cores_text(const std::vector<CoreId>& cores) {
   std::string s;
@@ -170,6 +231,25 @@ int run_eval(const EvalOptions& o) {
     throw InputError("--semantics", o.semantics, "expected 'stream2023' or 'validation2023'");
   }
   p.options.keep_schedule = !o.trace.empty();
+  parse_allocator(o.allocator, p.options);
+  p.options.seed = o.seed;
+  p.options.threads = o.threads;
+  if (o.threads < 0) throw InputError("--threads", std::to_string(o.threads), "must be >= 0");
+  if (o.objective == "edp") {
+    p.options.objective = evaluate::Objective::kEdp;
+  } else if (o.objective == "latency") {
+    p.options.objective = evaluate::Objective::kLatency;
+  } else if (o.objective == "energy") {
+    p.options.objective = evaluate::Objective::kEnergy;
+  } else {
+    throw InputError("--objective", o.objective, "expected edp, latency or energy");
+  }
+  const bool allocating = p.options.allocator != evaluate::Allocator::kFixed;
+  if (!o.write_mapping.empty() && !allocating) {
+    throw InputError("--write-mapping", o.write_mapping,
+                     "needs an allocator that chooses (--allocator ga|greedy|balanced)");
+  }
+  p.options.keep_allocation_mapping = !o.write_mapping.empty();
   if (!o.costs.empty()) {
     p.cost_table = std::make_shared<const cost::CostTable>(cost::read_cost_table(o.costs));
     p.cost_table_file = o.costs;
@@ -187,13 +267,27 @@ int run_eval(const EvalOptions& o) {
   if (!o.json.empty()) {
     std::ofstream out(o.json);
     if (!out) throw InputError(o.json, "", "cannot write the JSON output file");
-    out << result_json(r, acc).dump(1) << "\n";
+    auto j = result_json(r, acc);
+    if (allocating) j["allocation"] = allocation_json(r, o);
+    out << j.dump(1) << "\n";
   }
   if (r.status != evaluate::PointStatus::kOk) {
     std::cout << "\n  status: "
               << (r.status == evaluate::PointStatus::kInfeasible ? "infeasible" : "unsupported")
               << "\n  reason: " << r.reason << "\n";
     return kExitInfeasible;
+  }
+  if (allocating) {
+    std::cout << "\n  allocator " << o.allocator << " (seed " << o.seed << ", objective "
+              << o.objective << "): " << r.allocation_genes.size() << " flexible (layer, group), "
+              << r.schedules_evaluated << " schedules; Pareto front:\n\n";
+    Table f({"", "latency [cycles]", "energy [pJ]", "EDP [pJ*cycles]", "cores per gene"});
+    for (std::size_t i = 0; i < r.front.size(); ++i) {
+      f.add({static_cast<int>(i) == r.chosen ? "chosen" : "",
+             std::to_string(r.front[i].latency_cycles), num(r.front[i].energy_pj),
+             num(r.front[i].edp_pj_cycles), cores_text(r.front[i].cores)});
+    }
+    f.print(std::cout);
   }
   std::cout << "\n  latency " << r.latency_cycles << " cycles, energy " << num(r.energy_pj)
             << " pJ, EDP " << num(r.edp_pj_cycles) << " pJ*cycles\n\n";
@@ -223,6 +317,13 @@ int run_eval(const EvalOptions& o) {
   c.print(std::cout);
   std::cout << "\n  DRAM traffic " << r.dram_traffic_bits << " bit; evaluated in "
             << num(r.eval_seconds) << " s\n";
+  if (!o.write_mapping.empty()) {
+    std::ofstream out(o.write_mapping);
+    if (!out) throw InputError(o.write_mapping, "", "cannot write the mapping file");
+    out << r.allocation_mapping_yaml;
+    std::cout << "  chosen allocation written to " << o.write_mapping
+              << " (reproduce it with --mapping " << o.write_mapping << ")\n";
+  }
   if (!o.trace.empty()) {
     std::ofstream out(o.trace);
     if (!out) throw InputError(o.trace, "", "cannot write the trace file");
@@ -238,8 +339,9 @@ void register_eval(CLI::App& app, Action& action) {
   auto o = std::make_shared<EvalOptions>();
   auto* sub = app.add_subcommand(
       "eval",
-      "Evaluate one design point with the mapping's fixed allocation: tiling, costs, schedule; "
-      "prints latency, energy terms, memory peaks and core utilisation (exit 3 if infeasible)");
+      "Evaluate one design point (the mapping's allocation, or an allocator's choice): tiling, "
+      "costs, schedule; prints latency, energy terms, memory peaks and core utilisation (exit 3 "
+      "if infeasible)");
   sub->add_option("--accelerator,-a", o->accelerator, "Accelerator YAML file")->required();
   sub->add_option("--workload,-w", o->workload, "Workload: ONNX, YAML layer list or zoo:NAME")
       ->required();
@@ -253,7 +355,19 @@ void register_eval(CLI::App& app, Action& action) {
                   "Scheduler to reproduce: stream2023 (default, Stream 5e094e6c) or "
                   "validation2023 (the June-2023 validation branch, no CN groups)");
   sub->add_option("--lpf-limit", o->lpf_limit, "LOMA loop-prime-factor limit (default 6)");
-  sub->add_option("--json", o->json, "Write the result as JSON (metrics.json field names)");
+  sub->add_option("--allocator", o->allocator,
+                  "Layer-core allocation: fixed (the mapping's, default), ga[:POPxGEN] (NSGA-II, "
+                  "default 16x16), greedy (earliest finish), balanced (load by cost)");
+  sub->add_option("--seed", o->seed, "GA seed (default 0): the same seed, the same front");
+  sub->add_option("--objective", o->objective,
+                  "Front member to report: edp (default), latency or energy");
+  sub->add_option("--threads", o->threads, "Threads of the GA's schedules (0 = all, default)");
+  sub->add_option("--write-mapping", o->write_mapping,
+                  "Write the chosen allocation as a mapping file (evaluate it again with "
+                  "--mapping FILE)");
+  sub->add_option("--json", o->json,
+                  "Write the result as JSON (metrics.json field names; the allocator's front "
+                  "under 'allocation')");
   sub->add_option("--trace", o->trace,
                   "Write a Chrome/Perfetto trace (cores, channels, memory counters)");
   sub->callback([&action, o] { action = [o] { return run_eval(*o); }; });

@@ -5,6 +5,11 @@
 #include <list>
 #include <mutex>
 
+#include "stream/allocation/heuristics.hpp"
+#include "stream/allocation/mapping_out.hpp"
+#include "stream/allocation/nsga2.hpp"
+#include "stream/allocation/problem.hpp"
+#include "stream/allocation/schedule_fitness.hpp"
 #include "stream/common/error.hpp"
 #include "stream/evaluate/fixed_allocation.hpp"
 #include "stream/mapping/check.hpp"
@@ -62,18 +67,21 @@ GraphCache& graph_cache() {
   return c;
 }
 
-const char* allocator_name(Allocator a) {
-  switch (a) {
-    case Allocator::kFixed:
-      return "fixed";
-    case Allocator::kGenetic:
-      return "genetic";
-    case Allocator::kGreedy:
-      return "greedy";
-    case Allocator::kBalanced:
-      return "balanced";
+allocation::Objective to_allocation(Objective o) {
+  switch (o) {
+    case Objective::kLatency:
+      return allocation::Objective::kLatency;
+    case Objective::kEnergy:
+      return allocation::Objective::kEnergy;
+    case Objective::kEdp:
+      break;
   }
-  return "?";
+  return allocation::Objective::kEdp;
+}
+
+ReasonCode reason_of(const scheduler::ScheduleResult& r) {
+  return r.status == scheduler::ScheduleStatus::kUnreachable ? ReasonCode::kUnreachable
+                                                             : ReasonCode::kMemoryCapacity;
 }
 
 }  // namespace
@@ -96,12 +104,6 @@ PointResult evaluate_point(const PointSpec& spec, cost::CostCache& cache) {
     return out;
   };
   out.total_macs = w.total_macs();
-  if (o.allocator != Allocator::kFixed) {
-    out.status = PointStatus::kUnsupported;
-    out.reason = std::string("allocator '") + allocator_name(o.allocator) +
-                 "' is not available yet (only the fixed allocation of the mapping is)";
-    return finish();
-  }
   scheduler::ScheduleOptions so;
   so.semantics = o.semantics;
   so.record_trace = o.keep_schedule;
@@ -127,32 +129,101 @@ PointResult evaluate_point(const PointSpec& spec, cost::CostCache& cache) {
   ss.workload = &w;
   ss.accelerator = &acc;
   ss.graph = graph.get();
-  ss.cn_core = fixed_allocation(w, m, *graph);
   ss.options = so;
+  std::shared_ptr<scheduler::ScheduleResult> r;
   std::string why;
+  std::unique_ptr<scheduler::CostProvider> provider;
   if (spec.cost_table) {
-    const scheduler::TableCostProvider provider(*spec.cost_table);
-    if (!scheduler::resolve_costs(provider, w, acc, *graph, ss.cn_core, ss.cn_cost, why))
-      throw InputError(spec.cost_table_file, "", why);
+    provider = std::make_unique<scheduler::TableCostProvider>(*spec.cost_table);
   } else {
-    const scheduler::ModelCostProvider provider(cache, o.lpf_limit,
-                                                o.semantics == scheduler::Semantics::kValidation2023
-                                                    ? scheduler::CnRuntime::kLatencyTotal2
-                                                    : scheduler::CnRuntime::kLatencyTotal1);
-    if (!scheduler::resolve_costs(provider, w, acc, *graph, ss.cn_core, ss.cn_cost, why)) {
+    provider = std::make_unique<scheduler::ModelCostProvider>(
+        cache, o.lpf_limit,
+        o.semantics == scheduler::Semantics::kValidation2023
+            ? scheduler::CnRuntime::kLatencyTotal2
+            : scheduler::CnRuntime::kLatencyTotal1);
+  }
+  if (o.allocator == Allocator::kFixed) {
+    ss.cn_core = fixed_allocation(w, m, *graph);
+    if (!scheduler::resolve_costs(*provider, w, acc, *graph, ss.cn_core, ss.cn_cost, why)) {
+      if (spec.cost_table) throw InputError(spec.cost_table_file, "", why);
       out.status = PointStatus::kInfeasible;
       out.reason_code = ReasonCode::kNoMapping;
       out.reason = why;
       return finish();
     }
+    r = std::make_shared<scheduler::ScheduleResult>(scheduler::schedule(ss));
+    out.schedules_evaluated = 1;
+  } else {
+    // Allocation (stream-model.md §6): genes per flexible (layer, group), costs of every
+    // candidate core resolved once, each allocation scored by a full schedule.
+    const auto problem = allocation::build_problem(w, m, *graph);
+    const auto costs = allocation::resolve_candidate_costs(*provider, w, acc, *graph, problem);
+    auto fitness_options = so;
+    fitness_options.record_trace = false;  // only the chosen allocation's schedule is kept
+    const allocation::ScheduleEvaluatorFactory factory(w, acc, *graph, problem, costs,
+                                                       fitness_options);
+    const auto hin = allocation::heuristic_inputs(costs, acc, *graph);
+    allocation::GaResult ga;
+    if (o.allocator == Allocator::kGenetic) {
+      allocation::GaOptions go;
+      go.population = o.ga_population;
+      go.generations = o.ga_generations;
+      go.seed = o.seed;
+      go.threads = o.threads;
+      if (go.population < 1 || go.generations < 0) {
+        throw InputError("allocator", "ga", "population must be >= 1 and generations >= 0");
+      }
+      go.initial = {allocation::greedy_earliest_finish(problem, *graph, hin),
+                    allocation::balance_by_cost(problem, *graph, hin)};
+      ga = allocation::run_nsga2(problem, factory, go);
+    } else {
+      const auto g = o.allocator == Allocator::kGreedy
+                         ? allocation::greedy_earliest_finish(problem, *graph, hin)
+                         : allocation::balance_by_cost(problem, *graph, hin);
+      ga = allocation::evaluate_candidates(problem, factory, {g}, o.threads);
+    }
+    out.schedules_evaluated = ga.evaluations;
+    for (const auto& g : problem.genes) out.allocation_genes.push_back({g.layer, g.group});
+    for (const auto& fp : ga.front) {
+      AllocationPoint ap;
+      for (auto v : fp.genome) ap.cores.emplace_back(v);
+      ap.latency_cycles = fp.fitness.latency_cycles;
+      ap.energy_pj = fp.fitness.energy_pj;
+      ap.edp_pj_cycles = fp.fitness.edp();
+      out.front.push_back(std::move(ap));
+    }
+    out.chosen = allocation::choose(ga.front, to_allocation(o.objective));
+    // The chosen allocation (or, with none feasible, the first one scored, for its reason)
+    // is scheduled once more for the full result.
+    const allocation::Genome* pick = nullptr;
+    if (out.chosen >= 0) {
+      pick = &ga.front[static_cast<std::size_t>(out.chosen)].genome;
+    } else if (!ga.population.empty()) {
+      pick = &ga.population.front().genome;
+    }
+    STREAM_ASSERT(pick != nullptr, "the allocator scored nothing");
+    problem.cn_cores(*pick, ss.cn_core);
+    if (!factory.fill(*pick, ss, why)) {
+      out.status = PointStatus::kInfeasible;
+      out.reason_code = ReasonCode::kNoMapping;
+      out.reason = why;
+      return finish();
+    }
+    r = std::make_shared<scheduler::ScheduleResult>(scheduler::schedule(ss));
+    ++out.schedules_evaluated;
+    if (r->ok() && out.chosen >= 0) {
+      const auto& best = out.front[static_cast<std::size_t>(out.chosen)];
+      STREAM_ASSERT(r->latency_cycles == best.latency_cycles && r->energy_pj == best.energy_pj,
+                    "scheduling the chosen allocation again gave another result");
+    }
+    if (o.keep_allocation_mapping && out.chosen >= 0) {
+      out.allocation_mapping_yaml =
+          allocation::mapping_yaml(allocation::fixed_mapping(w, m, problem, *pick));
+    }
   }
-  auto r = std::make_shared<scheduler::ScheduleResult>(scheduler::schedule(ss));
-  out.schedules_evaluated = 1;
   if (!r->ok()) {
     out.status = PointStatus::kInfeasible;
-    out.reason_code = r->status == scheduler::ScheduleStatus::kUnreachable
-                          ? ReasonCode::kUnreachable
-                          : ReasonCode::kMemoryCapacity;
+    out.reason_code = reason_of(*r);
     out.reason = r->reason;
     return finish();
   }

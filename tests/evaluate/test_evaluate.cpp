@@ -84,12 +84,20 @@ TEST(EvaluatePoint, GraphIsReusedForTheSameWorkloadAndMapping) {
   EXPECT_EQ(a.schedule->cn_end.size(), 31u);
 }
 
-TEST(EvaluatePoint, OtherAllocatorsAreUnsupportedForNow) {
+TEST(EvaluatePoint, AllocatorsOnAFixedMappingScheduleItOnce) {
+  // The single-core mapping has no flexible layer: every allocator gives the fixed result.
   auto p = r3();
-  p.options.allocator = Allocator::kGenetic;
-  const auto r = evaluate_point(p);
-  EXPECT_EQ(r.status, PointStatus::kUnsupported);
-  EXPECT_NE(r.reason.find("genetic"), std::string::npos);
+  const auto fixed = evaluate_point(p);
+  for (auto a : {Allocator::kGenetic, Allocator::kGreedy, Allocator::kBalanced}) {
+    p.options.allocator = a;
+    const auto r = evaluate_point(p);
+    ASSERT_EQ(r.status, PointStatus::kOk) << r.reason;
+    EXPECT_EQ(r.latency_cycles, fixed.latency_cycles);
+    EXPECT_EQ(r.energy_pj, fixed.energy_pj);
+    EXPECT_TRUE(r.allocation_genes.empty());
+    ASSERT_EQ(r.front.size(), 1u);
+    EXPECT_EQ(r.chosen, 0);
+  }
 }
 
 TEST(EvaluatePoint, TooSmallMemoryIsInfeasibleNotAnException) {
@@ -114,6 +122,73 @@ TEST(EvaluatePoint, BadPriorityAndMissingCostRowsAreInputErrors) {
   p.cost_table = std::make_shared<const cost::CostTable>(empty);
   p.cost_table_file = "empty.csv";
   EXPECT_THROW(evaluate_point(p), InputError);
+}
+
+}  // namespace
+}  // namespace stream::evaluate
+
+namespace stream::evaluate {
+namespace {
+
+PointSpec quad(const std::string& mapping_file) {
+  const std::string in = std::string(STREAM_TEST_DATA_DIR) + "/reference/stream2023/inputs/";
+  PointSpec p;
+  p.workload = std::make_shared<const workload::WorkloadSpec>(
+      workload::load_workload(in + "workload/resnet18.onnx"));
+  p.accelerator = std::make_shared<const hardware::AcceleratorSpec>(
+      hardware::read_accelerator(in + "hardware/tpu_like_quad_core.yaml"));
+  p.mapping = std::make_shared<const mapping::MappingSpec>(
+      mapping::read_mapping(in + "mapping/" + mapping_file));
+  return p;
+}
+
+TEST(EvaluatePoint, GeneticAllocationOfTheQuadCoreAndItsMappingFile) {
+  auto p = quad("tpu_like_quad_core_lbl.yaml");
+  p.options.allocator = Allocator::kGenetic;
+  p.options.ga_population = 16;
+  p.options.ga_generations = 16;
+  p.options.keep_allocation_mapping = true;
+  const auto r = evaluate_point(p);
+  ASSERT_EQ(r.status, PointStatus::kOk) << r.reason;
+  EXPECT_EQ(r.allocation_genes.size(), 21u);
+  ASSERT_FALSE(r.front.empty());
+  ASSERT_GE(r.chosen, 0);
+  const auto& best = r.front[static_cast<std::size_t>(r.chosen)];
+  EXPECT_EQ(r.latency_cycles, best.latency_cycles);
+  EXPECT_EQ(r.energy_pj, best.energy_pj);
+  for (const auto& f : r.front) EXPECT_GE(f.edp_pj_cycles, best.edp_pj_cycles);
+  EXPECT_GT(r.schedules_evaluated, 16);
+  EXPECT_LT(r.edp_pj_cycles, 8.85e15);  // Stream's GA 16 x 16: about 8.8e15
+  // The written mapping, evaluated with the fixed allocation, gives the same point.
+  auto f = p;
+  f.options = PointOptions{};
+  f.mapping = std::make_shared<const mapping::MappingSpec>(
+      mapping::parse_mapping(r.allocation_mapping_yaml, "chosen.yaml"));
+  const auto fixed = evaluate_point(f);
+  ASSERT_EQ(fixed.status, PointStatus::kOk) << fixed.reason;
+  EXPECT_EQ(fixed.latency_cycles, r.latency_cycles);
+  EXPECT_EQ(fixed.energy_pj, r.energy_pj);
+  EXPECT_EQ(fixed.energy_terms_pj, r.energy_terms_pj);
+  // Objectives pick other front members.
+  p.options.objective = Objective::kLatency;
+  const auto lat = evaluate_point(p);
+  EXPECT_EQ(lat.latency_cycles, lat.front.front().latency_cycles);
+  EXPECT_EQ(lat.front.size(), r.front.size());
+  p.options.objective = Objective::kEnergy;
+  const auto en = evaluate_point(p);
+  EXPECT_EQ(en.energy_pj, en.front.back().energy_pj);
+}
+
+TEST(EvaluatePoint, HeuristicAllocatorsScheduleOnce) {
+  for (auto a : {Allocator::kGreedy, Allocator::kBalanced}) {
+    auto p = quad("tpu_like_quad_core_oy.yaml");
+    p.options.allocator = a;
+    const auto r = evaluate_point(p);
+    ASSERT_EQ(r.status, PointStatus::kOk) << r.reason;
+    EXPECT_EQ(r.cn_count, 849);
+    EXPECT_EQ(r.front.size(), 1u);
+    EXPECT_EQ(r.schedules_evaluated, 2);  // the heuristic's allocation, then the full result
+  }
 }
 
 }  // namespace

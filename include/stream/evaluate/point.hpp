@@ -52,6 +52,12 @@ struct PointOptions {
   scheduler::Semantics semantics = scheduler::Semantics::kStream2023;
   /// Keep the whole schedule (per-CN times, transfers, memory curves) in PointResult::schedule.
   bool keep_schedule = false;
+  /// With an allocator other than kFixed: put the chosen allocation, written as a mapping file
+  /// that reproduces it with kFixed, in PointResult::allocation_mapping_yaml.
+  bool keep_allocation_mapping = false;
+  /// oneTBB threads of the GA's fitness evaluations (0 = oneTBB's default). The front does not
+  /// depend on it.
+  int threads = 0;
 };
 
 struct PointSpec {
@@ -68,6 +74,21 @@ struct PointSpec {
 /// Stream's nine energy terms, in this order (metrics.json names, see energy_term_names()).
 inline constexpr int kNumEnergyTerms = scheduler::kNumEnergyTerms;
 const std::array<const char*, kNumEnergyTerms>& energy_term_names();
+
+/// One member of the allocator's Pareto front: the core of each gene of
+/// PointResult::allocation_genes, and its schedule's objectives.
+struct AllocationPoint {
+  std::vector<CoreId> cores;
+  std::int64_t latency_cycles = 0;
+  double energy_pj = 0;
+  double edp_pj_cycles = 0;
+};
+
+/// A gene of the allocation problem: a flexible (layer, group).
+struct AllocationGene {
+  LayerId layer;
+  int group = 0;
+};
 
 struct PointResult {
   PointStatus status = PointStatus::kOk;
@@ -95,6 +116,15 @@ struct PointResult {
   std::shared_ptr<const scheduler::ScheduleResult> schedule;
   std::shared_ptr<const tiler::CnGraph> graph;
   std::vector<CoreId> cn_core;  ///< with keep_schedule: per CN its core
+
+  // Allocators other than kFixed (empty for kFixed):
+  std::vector<AllocationGene> allocation_genes;  ///< ascending (layer id, group)
+  /// The Pareto front over (energy, latency) of every allocation scored (GA), or the
+  /// heuristic's allocation; ascending latency. The point's metrics are those of front[chosen].
+  std::vector<AllocationPoint> front;
+  int chosen = -1;  ///< index into front, by PointOptions::objective
+  /// With keep_allocation_mapping: the chosen allocation as a mapping file (YAML).
+  std::string allocation_mapping_yaml;
 };
 
 /// Evaluates one design point with the process-wide cost cache (CostCache::process()).

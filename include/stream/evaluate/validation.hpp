@@ -36,8 +36,8 @@ ValidationSpec read_validation_spec(const std::string& path);
 
 struct ChipResult {
   ChipSpec chip;
-  PointResult point;           ///< the modelled design point (status, latency, energy, ...)
-  double error_percent = 0;    ///< 100 * (modelled - measured) / measured
+  PointResult point;                ///< the modelled design point (status, latency, energy, ...)
+  double error_percent = 0;         ///< 100 * (modelled - measured) / measured
   double stream_error_percent = 0;  ///< the same for Stream's modelled latency
 };
 
