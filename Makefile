@@ -1,10 +1,16 @@
 # stream-hpc: the two commands of the README.
 #   make run    installs what is missing (Debian 12, as root), builds, runs the main job
 #   make check  installs what is missing, builds, runs every test (what CI runs)
-# Other targets: deps, build, eval, test, asan, format, format-check, bench, clean.
+# Other targets: deps, build, eval, test, asan, tsan, fuzz, fuzz-long, format, format-check,
+# bench, clean.
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_TSAN ?= build-tsan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 20
+# Test executables with threaded tests (label `threads`), built and run by `make tsan`.
+TSAN_TARGETS ?= test_cost_threads
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
@@ -22,12 +28,15 @@ DEBIAN_PACKAGES := \
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 STREAM_HPC := $(BUILD)/src/app/stream-hpc
 
-.PHONY: run eval check deps build test asan format format-check bench clean
+.PHONY: run eval check deps build test asan tsan fuzz fuzz-long format format-check bench clean
 
+# The quick-start sweep (sweeps/quickstart.yaml, README "Sweeps"): 2 MPI ranks x 1 thread,
+# one core each; ends with the Pareto front. Results in $(BUILD)/quickstart/results.h5.
+MPIRUN_ROOT := $(shell [ "$$(id -u)" -eq 0 ] && echo "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
 run: build
-	$(STREAM_HPC) inspect --workload zoo:resnet18 \
-	  --accelerator sweeps/hardware/stream2023/tpu_like_quad_core.yaml \
-	  --mapping sweeps/mapping/tpu_like_quad_core_oy.yaml
+	rm -rf $(BUILD)/quickstart
+	$(MPIRUN_ROOT) mpirun -np 2 --bind-to core --oversubscribe \
+	  $(STREAM_HPC) sweep sweeps/quickstart.yaml --out $(BUILD)/quickstart --threads 1
 
 # One design point end to end (README "Scheduler and eval").
 eval: build
@@ -38,6 +47,7 @@ eval: build
 check: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory asan
+	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory format-check
 
 deps:
@@ -64,6 +74,25 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(BUILD_ASAN) --output-on-failure -j $(JOBS) -L unit
 
+# The threaded tests (label `threads`) under ThreadSanitizer.
+tsan: deps
+	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTREAM_SANITIZE=thread \
+	  -DSTREAM_WERROR=ON -DSTREAM_BUILD_BENCH=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD_TSAN) -j $(JOBS) --target $(TSAN_TARGETS)
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --test-dir $(BUILD_TSAN) --output-on-failure -j $(JOBS) -L threads
+
+# Every parser under libFuzzer (clang-14, ASan+UBSan) for FUZZ_SECONDS each with the seed
+# corpus from tests/data; `make fuzz-long FUZZ_SECONDS=600` runs longer.
+fuzz: deps
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTREAM_SANITIZE=address -DSTREAM_FUZZ=ON \
+	  -DSTREAM_WERROR=ON -DSTREAM_BUILD_TESTS=OFF -DSTREAM_BUILD_BENCH=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target stream_fuzzers
+	tests/fuzz/run_fuzzers.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+fuzz-long: FUZZ_SECONDS = 600
+fuzz-long: fuzz
+
 FORMAT_FILES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -74,4 +103,4 @@ bench: build
 	@echo "see README 'Performance' for the benchmark commands"
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) $(BUILD_FUZZ)

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "stream/common/error.hpp"
+#include "stream/common/file.hpp"
 #include "stream/common/limits.hpp"
 
 namespace stream::yaml {
@@ -54,24 +55,7 @@ bool is_nan_token(const std::string& s) {
 
 }  // namespace
 
-Node Node::load_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError(path, "", "is a directory, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "cannot open file (does it exist and is it readable?)");
-  const auto bytes = std::filesystem::file_size(path, ec);
-  if (!ec && static_cast<std::int64_t>(bytes) > limits().max_file_bytes) {
-    throw InputError(
-        path, "",
-        "file is " + std::to_string(bytes) +
-            " bytes, above the limit max_file_bytes = " + std::to_string(limits().max_file_bytes));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path, "", "read error");
-  return load_string(text.str(), path);
-}
+Node Node::load_file(const std::string& path) { return load_string(read_input_file(path), path); }
 
 Node Node::load_string(const std::string& text, const std::string& name) {
   YAML::Node root;

@@ -276,6 +276,16 @@ CostResult evaluate(const CostQuery& q) {
   zz::Detail d;
   zz::evaluate_cme(p, h, best_s, best_ord, best_cuts, &d);
   fill_result(r, p, h, best_s, best_ord, best_cuts, d);
+  // Numeric hygiene: finite access and MAC energies can still sum to infinity (r_cost: 1e308).
+  if (!std::isfinite(r.energy_total_pj) || !std::isfinite(r.summary.onchip_energy_pj) ||
+      !std::isfinite(r.summary.offchip_energy_pj)) {
+    throw InputError(file, p.layer_label + " on core '" + core.name + "'",
+                     "the layer's energy is not a finite number of pJ: the core's memory access "
+                     "or MAC energies are too large");
+  }
+  STREAM_ASSERT(r.latency_total0 >= 0 && r.latency_total1 >= r.latency_total0 &&
+                    r.latency_total2 >= r.latency_total1,
+                "cost model latencies must be non-negative and ordered");
   return r;
 }
 

@@ -1,10 +1,12 @@
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "stream/common/error.hpp"
+#include "stream/common/file.hpp"
 #include "stream/cost/cn_cost.hpp"
 
 namespace stream::cost {
@@ -46,9 +48,11 @@ const CnCost* CostTable::find(LayerId layer, int group, CoreId core) const {
 }
 
 CostTable read_cost_table(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(path, "", "cannot open the cost table (does it exist and is it readable?)");
+  return parse_cost_table(read_input_file(path), path);
+}
+
+CostTable parse_cost_table(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
   std::string line;
   if (!std::getline(in, line)) throw InputError(path, "", "the cost table is empty");
   const auto header = split_csv_line(line);
@@ -78,14 +82,15 @@ CostTable read_cost_table(const std::string& path) {
                        "expected " + std::to_string(header.size()) + " columns, got " +
                            std::to_string(f.size()));
     }
-    auto integer = [&](int c, std::int64_t min) -> std::int64_t {
+    auto integer = [&](int c, std::int64_t min, std::int64_t max = INT64_MAX) -> std::int64_t {
       const std::string& s = f[static_cast<std::size_t>(c)];
       errno = 0;
       char* end = nullptr;
       const long long v = std::strtoll(s.c_str(), &end, 10);
-      if (s.empty() || end == nullptr || *end != '\0' || errno != 0 || v < min) {
+      if (s.empty() || end == nullptr || *end != '\0' || errno != 0 || v < min || v > max) {
         throw InputError(path, where + ", column " + header[static_cast<std::size_t>(c)],
-                         "expected an integer >= " + std::to_string(min) + ", got '" + s + "'");
+                         "expected an integer in [" + std::to_string(min) + ", " +
+                             std::to_string(max) + "], got '" + s + "'");
       }
       return v;
     };
@@ -102,9 +107,9 @@ CostTable read_cost_table(const std::string& path) {
       return v;
     };
     CnCost c;
-    const LayerId layer(static_cast<int>(integer(c_layer, 0)));
-    const int group = static_cast<int>(integer(c_group, 0));
-    const CoreId core(static_cast<int>(integer(c_core, 0)));
+    const LayerId layer(static_cast<int>(integer(c_layer, 0, INT32_MAX)));
+    const int group = static_cast<int>(integer(c_group, 0, INT32_MAX));
+    const CoreId core(static_cast<int>(integer(c_core, 0, INT32_MAX)));
     c.runtime_cycles = integer(c_runtime, 0);
     c.onchip_energy_pj = number(c_on);
     c.offchip_energy_pj = number(c_off);
@@ -112,6 +117,9 @@ CostTable read_cost_table(const std::string& path) {
     if (c_l2 >= 0) c.latency_total2_cycles = integer(c_l2, 0);
     if (c_ideal >= 0) c.ideal_cycles = integer(c_ideal, 0);
     c.energy_total_pj = c_etot >= 0 ? number(c_etot) : c.onchip_energy_pj + c.offchip_energy_pj;
+    if (!std::isfinite(c.energy_total_pj)) {
+      throw InputError(path, where, "onchip_energy_pj + offchip_energy_pj is not finite");
+    }
     c.mac_energy_pj = number(c_mac);
     std::stringstream ops(f[static_cast<std::size_t>(c_tl)]);
     std::string op;

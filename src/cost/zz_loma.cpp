@@ -11,8 +11,6 @@
 namespace stream::cost::zz {
 namespace {
 
-inline bool has(std::uint32_t mask, int dim) { return (mask >> dim) & 1u; }
-
 /// ZigZag calc_tensor_size for the dim sizes `cur`: r dims (equation order), then pr sizes.
 inline double tensor_elems(const Problem& p, const Op& op, const double* cur) {
   double v = 1;

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "stream/common/error.hpp"
 #include "stream/common/limits.hpp"
@@ -400,7 +401,8 @@ AcceleratorDraft draft_from_yaml(const Node& root) {
     const std::string path = resolve(n);
     auto it = by_file.find(path);
     if (it != by_file.end()) return it->second;
-    if (!std::filesystem::exists(path)) {
+    std::error_code ec;  // the non-throwing overload: a name too long is "not found", not a crash
+    if (!std::filesystem::exists(path, ec)) {
       n.fail("core file '" + n.as_string() + "' not found (looked for " + path + ")");
     }
     auto spec = std::make_shared<const CoreSpec>(read_core(path));
@@ -542,6 +544,10 @@ AcceleratorSpec build_accelerator(AcceleratorDraft d) {
 
 AcceleratorSpec read_accelerator(const std::string& path) {
   return build_accelerator(draft_from_yaml(Node::load_file(path)));
+}
+
+AcceleratorSpec parse_accelerator(const std::string& text, const std::string& name) {
+  return build_accelerator(draft_from_yaml(Node::load_string(text, name)));
 }
 
 }  // namespace stream::hardware

@@ -94,7 +94,10 @@ std::vector<int> parse_served(const Node& n, const OperationalArraySpec& array) 
 
 double positive_bandwidth(const Node& n) {
   const double v = n.as_double();
-  if (!(v > 0)) n.fail("a bandwidth must be positive, got '" + n.as_string() + "'");
+  // At least one bit per cycle: a transfer then takes at most as many cycles as it has bits,
+  // so cycle counts stay within 64 bits (1e-300 would make them overflow).
+  if (!(v >= 1))
+    n.fail("a bandwidth must be at least 1 bit per cycle, got '" + n.as_string() + "'");
   return v;
 }
 
@@ -294,6 +297,14 @@ MemoryLevelSpec parse_memory(const std::string& name, const Node& mn,
   auto& m = lv.memory;
   m.name = name;
   const auto size_node = mn.required("size");
+  // A size above the limit (a 10^30-bit memory) is refused naming the limit; the check is on
+  // the value as a number, so sizes beyond 64 bits get the same message.
+  if (size_node.as_double() > static_cast<double>(limits().max_memory_bits)) {
+    size_node.fail("memory size '" + size_node.as_string() +
+                   "' bits is out of range: above the limit max_memory_bits = " +
+                   std::to_string(limits().max_memory_bits) +
+                   " (raise it with --limit max_memory_bits=N)");
+  }
   m.size_bits = size_node.as_int(1, limits().max_memory_bits);
   m.r_cost_pj = mn.required("r_cost").as_non_negative();
   m.w_cost_pj = mn.required("w_cost").as_non_negative();

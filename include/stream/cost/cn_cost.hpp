@@ -53,5 +53,7 @@ class CostTable {
 /// such as latency_total0 are read when present). Throws InputError naming the file, row and
 /// column.
 CostTable read_cost_table(const std::string& path);
+/// The same from the text of a table; `name` stands for the file in messages.
+CostTable parse_cost_table(const std::string& text, const std::string& name);
 
 }  // namespace stream::cost

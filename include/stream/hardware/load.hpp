@@ -21,6 +21,9 @@ CoreSpec core_from_yaml(const yaml::Node& root);
 /// `offchip_core`) or the 2025+ form (`offchip_core_id`, link and bus entries). Core files are
 /// resolved relative to the accelerator file.
 AcceleratorSpec read_accelerator(const std::string& path);
+/// The same from the text of an accelerator file; `name` stands for its path (core files are
+/// resolved relative to its directory).
+AcceleratorSpec parse_accelerator(const std::string& text, const std::string& name);
 
 /// Builds channels, automatic DRAM buses, shared top memories and routes for an accelerator
 /// whose cores, offchip core and raw connectivity are set. Used by the readers and by the
