@@ -22,7 +22,8 @@ DEBIAN_PACKAGES := \
   libprotobuf-dev protobuf-compiler libonnx-dev \
   googletest libgtest-dev libgmock-dev libbenchmark-dev \
   clang clang-format libclang-rt-14-dev shellcheck \
-  python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
+  python3 python3-h5py python3-numpy python3-pandas python3-matplotlib \
+  slurm-wlm slurmctld slurmd slurm-client munge iproute2
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 STREAM_HPC := $(BUILD)/src/app/stream-hpc
