@@ -123,9 +123,9 @@ TEST(CliAllocate, HeuristicsAndObjectives) {
 
 TEST(CliAllocate, BadArgumentsExitWithCode2) {
   const std::string m = kIn + "mapping/tpu_like_quad_core_lbl.yaml";
-  for (const char* bad : {"--allocator ga:16", "--allocator ga:0x4", "--allocator ga:axb",
-                          "--allocator random", "--objective speed",
-                          "--write-mapping /tmp/x.yaml"}) {
+  for (const char* bad :
+       {"--allocator ga:16", "--allocator ga:0x4", "--allocator ga:axb", "--allocator random",
+        "--objective speed", "--write-mapping /tmp/x.yaml"}) {
     const auto r = run(quad(m) + " " + bad);
     EXPECT_EQ(r.code, 2) << bad << "\n" << r.out;
   }
