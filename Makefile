@@ -29,10 +29,13 @@ STREAM_HPC := $(BUILD)/src/app/stream-hpc
 
 .PHONY: run eval check deps build test asan tsan fuzz fuzz-long format format-check bench clean
 
+# The quick-start sweep (sweeps/quickstart.yaml, README "Sweeps"): 2 MPI ranks x 1 thread,
+# one core each; ends with the Pareto front. Results in $(BUILD)/quickstart/results.h5.
+MPIRUN_ROOT := $(shell [ "$$(id -u)" -eq 0 ] && echo "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
 run: build
-	$(STREAM_HPC) inspect --workload zoo:resnet18 \
-	  --accelerator sweeps/hardware/stream2023/tpu_like_quad_core.yaml \
-	  --mapping sweeps/mapping/tpu_like_quad_core_oy.yaml
+	rm -rf $(BUILD)/quickstart
+	$(MPIRUN_ROOT) mpirun -np 2 --bind-to core --oversubscribe \
+	  $(STREAM_HPC) sweep sweeps/quickstart.yaml --out $(BUILD)/quickstart --threads 1
 
 # One design point end to end (README "Scheduler and eval").
 eval: build

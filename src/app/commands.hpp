@@ -15,7 +15,13 @@ void register_inspect(CLI::App& app, Action& action);
 /// `stream-hpc cost`: one layer on one core with the ZigZag 2.4.5 cost model.
 void register_cost(CLI::App& app, Action& action);
 
-/// `stream-hpc eval`: one design point end to end with the mapping's fixed allocation.
+/// `stream-hpc sweep`: dry run, MPI run/resume, merge (README "Sweeps").
+void register_sweep(CLI::App& app, Action& action, const std::string& command_line);
+
+/// `stream-hpc pareto`: the Pareto front of a results.h5.
+void register_pareto(CLI::App& app, Action& action);
+
+/// `stream-hpc eval`: one design point end to end (the mapping's allocation or an allocator's).
 void register_eval(CLI::App& app, Action& action);
 
 /// `stream-hpc validate`: Stream's three validation chips, modelled vs measured latency.

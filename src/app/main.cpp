@@ -31,6 +31,10 @@ int run(int argc, char** argv) {
   stream::app::Action action;
   stream::app::register_inspect(app, action);
   stream::app::register_cost(app, action);
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  stream::app::register_sweep(app, action, command_line);
+  stream::app::register_pareto(app, action);
   stream::app::register_eval(app, action);
   stream::app::register_validate(app, action);
   try {
