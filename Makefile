@@ -27,7 +27,7 @@ DEBIAN_PACKAGES := \
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 STREAM_HPC := $(BUILD)/src/app/stream-hpc
 
-.PHONY: run eval check deps build test asan tsan fuzz fuzz-long format format-check bench clean
+.PHONY: case-study run eval check deps build test asan tsan fuzz fuzz-long format format-check bench clean
 
 # The quick-start sweep (sweeps/quickstart.yaml, README "Sweeps"): 2 MPI ranks x 1 thread,
 # one core each; ends with the Pareto front. Results in $(BUILD)/quickstart/results.h5.
@@ -38,6 +38,15 @@ run: build
 	  $(STREAM_HPC) sweep sweeps/quickstart.yaml --out $(BUILD)/quickstart --threads 1
 
 # One design point end to end (README "Scheduler and eval").
+# The paper's case study (README "Case study"): 150 points with the genetic allocator, then
+# the figure and the table of EDP ratios (build/case_study/case_study.{png,pdf,csv}).
+case-study: build
+	rm -rf $(BUILD)/case_study
+	$(MPIRUN_ROOT) mpirun -np 2 --bind-to core --oversubscribe \
+	  $(STREAM_HPC) sweep sweeps/case_study.yaml --out $(BUILD)/case_study --threads 1 --no-pareto
+	/usr/bin/python3 analysis/case_study.py $(BUILD)/case_study/results.h5 \
+	  --out $(BUILD)/case_study/case_study
+
 eval: build
 	$(STREAM_HPC) eval --workload zoo:resnet18 \
 	  --accelerator sweeps/hardware/stream2023/tpu_like_quad_core.yaml \
