@@ -15,6 +15,7 @@
 #include "random.hpp"
 #include "stream/common/error.hpp"
 #include "stream/common/hash.hpp"
+#include "stream/common/limits.hpp"
 #include "stream/common/yaml_node.hpp"
 
 namespace stream::sweep {
@@ -558,10 +559,16 @@ PointSet expand_points(const SweepSpec& spec) {
       ps.units_.push_back(std::move(u));
     }
   }
-  if (total > 2.0e9) {
+  // Refused before any point is built (a 10^15-point product would exhaust memory): the
+  // configurable limit max_sweep_points, and at most 2e9 per spec (32-bit row indices).
+  const double limit = std::min(2.0e9, static_cast<double>(limits().max_sweep_points));
+  if (total > limit) {
     throw InputError(spec.file, "axes",
                      "the product has " + detail::format_number(total) +
-                         " points; split the sweep (at most 2e9 points per spec)");
+                         " points, above the limit max_sweep_points = " +
+                         std::to_string(limits().max_sweep_points) +
+                         " (raise it with --limit max_sweep_points=N, up to 2e9 per spec; or "
+                         "sample the axes, or split the sweep)");
   }
   const std::size_t nu = ps.units_.size();
   std::unordered_set<std::uint64_t> seen;
