@@ -99,8 +99,10 @@ def main(argv=None):
                 continue
             xv = sub[x].to_numpy(dtype=float)
             if len(xv) > 1 and xv.min() == xv.max():
-                ax.text(0.5, 0.5, f"{x} is {xv[0]:g} for every point\n(not modelled by the "
-                        f"hardware files?)\nchoose another x axis with --second",
+                why = ("the workload's MAC count" if x == "total_macs" else
+                       "not modelled by the hardware files?" if x == "area" else "not swept")
+                ax.text(0.5, 0.5, f"{x} is {xv[0]:g} for every point\n({why})\n"
+                        f"choose another x axis with --second (e.g. a swept parameter)",
                         ha="center", va="center", transform=ax.transAxes)
                 ax.set_xlabel(pc.axis_label(x, units))
                 ax.set_ylabel(pc.axis_label(y, units))
