@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "support/run_command.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -22,29 +24,13 @@ using json = nlohmann::ordered_json;
 const std::string kExe = STREAM_HPC_EXE;
 const std::string kZz = std::string(STREAM_TEST_DATA_DIR) + "/reference/zigzag245";
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using Result = stream::test::CommandResult;
 
 Result run(const std::string& args, bool merge_stderr = true) {
-  Result r;
-  const std::string cmd = kExe + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
+  return stream::test::run_shell(kExe + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
-fs::path temp_dir() {
-  auto d = fs::temp_directory_path() / ("stream_cli_cost_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
+fs::path temp_dir() { return stream::test::scratch_dir("cli_cost"); }
 
 const json& the_case(const std::string& id) {
   static const json doc = [] {

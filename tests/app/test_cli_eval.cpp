@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/run_command.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -18,33 +20,13 @@ const std::string kExe = STREAM_HPC_EXE;
 const std::string kRef = std::string(STREAM_TEST_DATA_DIR) + "/reference";
 const std::string kSrc = STREAM_SOURCE_DIR;
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using Result = stream::test::CommandResult;
 
-Result run(const std::string& args) {
-  Result r;
-  const std::string cmd = kExe + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
+Result run(const std::string& args) { return stream::test::run_shell(kExe + " " + args + " 2>&1"); }
 
-bool has(const std::string& s, const std::string& what) {
-  return s.find(what) != std::string::npos;
-}
+bool has(const std::string& s, const std::string& what) { return stream::test::contains(s, what); }
 
-fs::path temp_dir() {
-  auto d = fs::temp_directory_path() / ("stream_cli_eval_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
+fs::path temp_dir() { return stream::test::scratch_dir("cli_eval"); }
 
 nlohmann::json read_json(const fs::path& p) {
   std::ifstream in(p);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mutate.hpp"
+#include "support/run_command.hpp"
 
 namespace {
 
@@ -24,10 +25,7 @@ namespace fs = std::filesystem;
 const std::string kExe = STREAM_HPC_EXE;
 const fs::path kValidation = fs::path(STREAM_TEST_DATA_DIR) / "reference" / "validation";
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr
-};
+using Result = stream::test::CommandResult;
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr int kSeconds = 120;  // a sanitizer build is several times slower
@@ -38,16 +36,8 @@ constexpr int kSeconds = 10;
 /// Runs stream-hpc under coreutils' timeout: 124 = still running after `seconds`, 128 + N =
 /// killed by signal N.
 Result run(const std::string& args, int seconds = kSeconds) {
-  Result r;
-  const std::string cmd = "timeout " + std::to_string(seconds) + " " + kExe + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
+  return stream::test::run_shell("timeout " + std::to_string(seconds) + " " + kExe + " " + args +
+                                 " 2>&1");
 }
 
 std::string slurp(const fs::path& p) {
