@@ -46,6 +46,9 @@ while ((SECONDS < deadline)); do
   state=$(slurm_job_field "$job" JobState)
   restarts=$(slurm_job_field "$job" Restarts)
   if [[ $state == PENDING && ${restarts:-0} -gt $released ]]; then
+    # slurmd revokes the old credential of the job id with a one-second time stamp: a restart
+    # launched within the same second as the requeue is killed ("Job credential revoked").
+    sleep 3
     scontrol update JobId="$job" StartTime=now || fail "cannot release the requeued job"
     released=$restarts
   fi
