@@ -35,8 +35,8 @@ inline bool contains(const std::string& text, const std::string& part) {
 
 /// A fresh folder under the system's temporary directory, unique to this process and `tag`.
 inline std::filesystem::path scratch_dir(const std::string& tag) {
-  auto d = std::filesystem::temp_directory_path() /
-           ("stream_" + tag + "_" + std::to_string(::getpid()));
+  auto d =
+      std::filesystem::temp_directory_path() / ("stream_" + tag + "_" + std::to_string(::getpid()));
   std::filesystem::create_directories(d);
   return d;
 }
