@@ -15,6 +15,7 @@
 #include "stream/mapping/mapping_spec.hpp"
 #include "stream/tiler/tiler.hpp"
 #include "stream/workload/load.hpp"
+#include "support/minimal_core.hpp"
 
 namespace stream::test {
 namespace {
@@ -56,21 +57,7 @@ std::string one_layer(const std::string& sizes) {
          "  operand_source: {W: 0, I: 0}\n";
 }
 
-const char* kCore = R"(name: tiny
-memories:
-  sram:
-    size: 1024
-    r_cost: 1
-    w_cost: 1
-    operands: [I1, I2, O]
-    ports:
-      - {name: r1, type: read, bandwidth_min: 8, bandwidth_max: 64, allocation: ["I1, tl", "I2, tl", "O, tl", "O, th"]}
-      - {name: w1, type: write, bandwidth_min: 8, bandwidth_max: 64, allocation: ["I1, fh", "I2, fh", "O, fh", "O, fl"]}
-    served_dimensions: [D1]
-operational_array: {unit_energy: 0.1, unit_area: 1, dimensions: [D1], sizes: [8]}
-dataflows:
-  - {D1: [K, 8]}
-)";
+const char* const kCore = stream::test::kMinimalCore;
 
 std::string with_size(const std::string& size) {
   std::string core = kCore;

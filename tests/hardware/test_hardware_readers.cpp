@@ -7,6 +7,7 @@
 
 #include "stream/common/error.hpp"
 #include "stream/hardware/load.hpp"
+#include "support/minimal_core.hpp"
 
 namespace fs = std::filesystem;
 using namespace stream;
@@ -250,21 +251,7 @@ class BadHardware : public ::testing::Test {
   fs::path dir_;
 };
 
-const char* kMinimalCore = R"(name: tiny
-memories:
-  sram:
-    size: 1024
-    r_cost: 1
-    w_cost: 1
-    operands: [I1, I2, O]
-    ports:
-      - {name: r1, type: read, bandwidth_min: 8, bandwidth_max: 64, allocation: ["I1, tl", "I2, tl", "O, tl", "O, th"]}
-      - {name: w1, type: write, bandwidth_min: 8, bandwidth_max: 64, allocation: ["I1, fh", "I2, fh", "O, fh", "O, fl"]}
-    served_dimensions: [D1]
-operational_array: {unit_energy: 0.1, unit_area: 1, dimensions: [D1], sizes: [8]}
-dataflows:
-  - {D1: [K, 8]}
-)";
+using stream::test::kMinimalCore;
 
 std::string replace(std::string s, const std::string& from, const std::string& to) {
   const auto p = s.find(from);
