@@ -13,6 +13,7 @@
 
 #include "expr.hpp"
 #include "random.hpp"
+#include "stream/common/checked.hpp"
 #include "stream/common/error.hpp"
 #include "stream/common/hash.hpp"
 #include "stream/common/limits.hpp"
@@ -180,6 +181,7 @@ std::vector<Value> value_list(const Node& n) {
       const double f = t->as_double();
       if (!(f > 1)) t->fail("times must be > 1");
       for (double x = from.number(); x <= to.number() * (1 + 1e-12); x *= f) {
+        if (ints && !(std::fabs(x) < 9.2e18)) n.fail("range leaves the 64-bit integers");
         out.push_back(ints ? Value::of_int(std::llround(x)) : Value::of_float(x));
         if (out.size() > 1'000'000) n.fail("range too long");
       }
@@ -188,9 +190,12 @@ std::vector<Value> value_list(const Node& n) {
       const Value st = scalar_value(sn);
       if (st.kind == Value::Kind::kString || !(st.number() > 0)) sn.fail("step must be > 0");
       if (ints && st.kind == Value::Kind::kInt) {
-        for (std::int64_t x = from.i; x <= to.i; x += st.i) {
+        for (std::int64_t x = from.i; x <= to.i;) {
           out.push_back(Value::of_int(x));
           if (out.size() > 1'000'000) n.fail("range too long");
+          const auto next = checked_add(x, st.i);
+          if (!next) break;  // the next value would pass INT64_MAX, so it is past `to` too
+          x = *next;
         }
       } else {
         const double s = st.number();
