@@ -554,18 +554,19 @@ Point PointSet::point(std::size_t i) const {
 PointSet expand_points(const SweepSpec& spec) {
   PointSet ps;
   ps.n_params_ = spec.params.size();
+  // The size of the product, from the spec alone: refused before any axis is materialised (a
+  // 10^15-point product, or 10^8 samples under a lower limit, would exhaust memory): the
+  // configurable limit max_sweep_points, and at most 2e9 per spec (32-bit row indices).
   double total = 1;
   for (const auto& ax : spec.axes) {
-    for (auto& [local, rows] : group_units(ax)) {
-      PointSet::Unit u;
-      for (auto k : local) u.params.push_back(spec.param_index(ax.params[k]));
-      u.rows = std::move(rows);
-      total *= static_cast<double>(u.rows.size());
-      ps.units_.push_back(std::move(u));
+    if (ax.kind == AxisKind::kProduct) {
+      for (const auto& vals : ax.values) total *= static_cast<double>(vals.size());
+    } else if (ax.kind == AxisKind::kZip) {
+      total *= static_cast<double>(ax.values.front().size());
+    } else {
+      total *= static_cast<double>(ax.samples);
     }
   }
-  // Refused before any point is built (a 10^15-point product would exhaust memory): the
-  // configurable limit max_sweep_points, and at most 2e9 per spec (32-bit row indices).
   const double limit = std::min(2.0e9, static_cast<double>(limits().max_sweep_points));
   if (total > limit) {
     throw InputError(spec.file, "axes",
@@ -574,6 +575,14 @@ PointSet expand_points(const SweepSpec& spec) {
                          std::to_string(limits().max_sweep_points) +
                          " (raise it with --limit max_sweep_points=N, up to 2e9 per spec; or "
                          "sample the axes, or split the sweep)");
+  }
+  for (const auto& ax : spec.axes) {
+    for (auto& [local, rows] : group_units(ax)) {
+      PointSet::Unit u;
+      for (auto k : local) u.params.push_back(spec.param_index(ax.params[k]));
+      u.rows = std::move(rows);
+      ps.units_.push_back(std::move(u));
+    }
   }
   const std::size_t nu = ps.units_.size();
   std::unordered_set<std::uint64_t> seen;

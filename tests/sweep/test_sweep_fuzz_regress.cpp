@@ -56,4 +56,16 @@ TEST_F(SweepFuzzRegress, IntegerRangeStopsBeforeOverflow) {
   EXPECT_EQ(got, (std::vector<std::int64_t>{0, std::int64_t{1} << 62}));
 }
 
+// 10^8 random samples were materialised (2.4 GB of rows) before the product was compared with
+// max_sweep_points; the size is now computed from the spec first.
+TEST_F(SweepFuzzRegress, SamplesAreCountedBeforeTheyAreDrawn) {
+  stream::limits().max_sweep_points = 1 << 16;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto msg = error_of("samples-before-limit");
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_NE(msg.find(": axes"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("above the limit max_sweep_points"), std::string::npos) << msg;
+  EXPECT_LT(secs, 2.0);
+}
+
 }  // namespace
