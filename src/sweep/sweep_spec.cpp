@@ -397,7 +397,8 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::string& name,
   auto& h = spec.hardware;
   for (const auto& [t, fn] : hw.required("core_types").entries()) {
     const std::string path = resolve(base_dir, fn.as_string());
-    if (!std::filesystem::exists(path)) {
+    std::error_code ec;  // a name longer than NAME_MAX is "not found", not a filesystem_error
+    if (!std::filesystem::exists(path, ec)) {
       fn.fail("core file '" + fn.as_string() + "' not found (looked for " + path + ")");
     }
     h.core_type_files[t] = path;

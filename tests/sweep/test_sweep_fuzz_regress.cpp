@@ -68,4 +68,12 @@ TEST_F(SweepFuzzRegress, SamplesAreCountedBeforeTheyAreDrawn) {
   EXPECT_LT(secs, 2.0);
 }
 
+// A core file name longer than NAME_MAX made std::filesystem::exists throw filesystem_error,
+// which escaped as an internal error; it is now "core file not found", naming the field.
+TEST_F(SweepFuzzRegress, CoreFileNameTooLongIsNotFound) {
+  const auto msg = error_of("name-too-long");
+  EXPECT_NE(msg.find("hardware.core_types.simd"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not found"), std::string::npos) << msg;
+}
+
 }  // namespace
