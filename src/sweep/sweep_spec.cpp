@@ -239,9 +239,15 @@ void parse_sampled(const Node& g, AxisSpec& ax, SweepSpec& spec, Builder& b,
         sp.min = pn.required("min").as_double();
         sp.max = pn.required("max").as_double();
         if (sp.max < sp.min) pn.fail("max < min");
+        if (!std::isfinite(sp.max - sp.min)) pn.fail("max - min is not a finite number");
         sp.log = pn.optional("log") && pn.required("log").as_bool();
         sp.integer = pn.optional("integer") && pn.required("integer").as_bool();
         if (sp.log && !(sp.min > 0)) pn.fail("a log-uniform parameter needs min > 0");
+        // Integer samples are 64-bit integers computed in double: both bounds must be exact.
+        constexpr double kExact = 9007199254740992.0;  // 2^53
+        if (sp.integer && !(std::fabs(sp.min) <= kExact && std::fabs(sp.max) <= kExact)) {
+          pn.fail("an integer parameter needs |min| and |max| <= 2^53");
+        }
       }
     }
     std::vector<Value> typed = sp.choices;

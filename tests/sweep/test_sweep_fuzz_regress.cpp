@@ -76,4 +76,12 @@ TEST_F(SweepFuzzRegress, CoreFileNameTooLongIsNotFound) {
   EXPECT_NE(msg.find("not found"), std::string::npos) << msg;
 }
 
+// An integer sampled parameter with max 1e30: the sample was cast to int64 out of range
+// (UBSan: float-cast-overflow). Integer bounds must now be exact doubles (|x| <= 2^53).
+TEST_F(SweepFuzzRegress, IntegerSampleBoundsMustBeExact) {
+  const auto msg = error_of("integer-sample-1e30");
+  EXPECT_NE(msg.find("axes[2].random.params.zz"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("2^53"), std::string::npos) << msg;
+}
+
 }  // namespace
