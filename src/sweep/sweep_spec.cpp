@@ -5,16 +5,15 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
 #include <set>
-#include <sstream>
 #include <unordered_set>
 
 #include "expr.hpp"
 #include "random.hpp"
 #include "stream/common/checked.hpp"
 #include "stream/common/error.hpp"
+#include "stream/common/file.hpp"
 #include "stream/common/hash.hpp"
 #include "stream/common/limits.hpp"
 #include "stream/common/yaml_node.hpp"
@@ -75,12 +74,14 @@ namespace {
 
 using yaml::Node;
 
+/// A template file, read within limits().max_file_bytes (a core file named /dev/zero is an
+/// error, not an exhausted memory); the error names the spec field that refers to it.
 std::string read_text(const std::string& path, const Node& at) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) at.fail("cannot read '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  try {
+    return read_input_file(path);
+  } catch (const InputError& e) {
+    at.fail("cannot read '" + path + "': " + e.reason());
+  }
 }
 
 std::string resolve(const std::string& base, const std::string& p) {
@@ -458,12 +459,9 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::string& name,
 }
 
 SweepSpec read_sweep_spec(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "(file)", "cannot read the sweep spec");
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  const std::string text = read_input_file(path);  // bounded by limits().max_file_bytes
   const auto base = std::filesystem::absolute(path).parent_path().string();
-  return parse_sweep_spec(ss.str(), path, base);
+  return parse_sweep_spec(text, path, base);
 }
 
 std::uint64_t point_id(const SweepSpec& spec, const std::vector<Value>& values) {

@@ -84,4 +84,14 @@ TEST_F(SweepFuzzRegress, IntegerSampleBoundsMustBeExact) {
   EXPECT_NE(msg.find("2^53"), std::string::npos) << msg;
 }
 
+// A core template named /dev/zero was read without bound (out of memory); template files are
+// now read within max_file_bytes like every other input, and the error names the field.
+TEST_F(SweepFuzzRegress, TemplateReadIsBounded) {
+  stream::limits().max_file_bytes = 1 << 20;
+  const auto msg = error_of("core-dev-zero");
+  EXPECT_NE(msg.find("hardware.core_types.simd"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("max_file_bytes"), std::string::npos) << msg;
+}
+
+
 }  // namespace
