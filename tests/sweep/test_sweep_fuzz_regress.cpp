@@ -93,5 +93,4 @@ TEST_F(SweepFuzzRegress, TemplateReadIsBounded) {
   EXPECT_NE(msg.find("max_file_bytes"), std::string::npos) << msg;
 }
 
-
 }  // namespace
