@@ -58,8 +58,8 @@ TEST(SweepThreads, OneRankAnyThreadCountEqualToSerial) {
   }
   for (int threads : {1, 2, 3}) {
     const std::string dir =
-        (fs::temp_directory_path() / ("stream_sweep_threads_" + std::to_string(threads) + "_" +
-                                      std::to_string(::getpid())))
+        (fs::temp_directory_path() /
+         ("stream_sweep_threads_" + std::to_string(threads) + "_" + std::to_string(::getpid())))
             .string();
     fs::remove_all(dir);
     RunOptions o;
