@@ -10,7 +10,7 @@ BUILD_TSAN ?= build-tsan
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 20
 # Test executables with threaded tests (label `threads`), built and run by `make tsan`.
-TSAN_TARGETS ?= test_cost_threads
+TSAN_TARGETS ?= test_cost_threads test_allocation test_allocation_schedule test_sweep_threads
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 

@@ -16,6 +16,7 @@
 #include "stream/allocation/rng.hpp"
 #include "stream/common/error.hpp"
 #include "stream/common/hash.hpp"
+#include "stream/common/parallel.hpp"
 
 namespace stream::allocation {
 namespace {
@@ -42,10 +43,12 @@ class FunctionEvaluator : public Evaluator {
 /// Scores genomes: memo first, then the new ones in parallel, one evaluator per thread (made
 /// lazily by the factory and reused for the whole run). Memo insertion and the bookkeeping
 /// happen on the calling thread in input order, so they do not depend on the thread count.
+/// ThreadSanitizer build: plain threads, worker k using evaluator slot k (parallel.hpp).
 class Scorer {
  public:
   Scorer(const EvaluatorFactory& factory, int threads)
       : factory_(factory),
+        threads_(threads),
         arena_(threads > 0 ? threads : static_cast<int>(tbb::task_arena::automatic)) {}
 
   std::vector<Fitness> score(const std::vector<Genome>& genomes) {
@@ -57,6 +60,20 @@ class Scorer {
       todo.push_back(&g);
     }
     std::vector<Fitness> fresh(todo.size());
+#if STREAM_TSAN
+    if (!todo.empty()) {
+      const std::size_t workers = plain_worker_count(todo.size(), threads_);
+      if (slots_.size() < workers) slots_.resize(workers);
+      plain_parallel_for(todo.size(), threads_, [&](std::size_t i, std::size_t w) {
+        auto& ev = slots_[w];
+        if (!ev) {
+          ev = factory_.make();
+          made_.fetch_add(1, std::memory_order_relaxed);
+        }
+        fresh[i] = ev->evaluate(*todo[i]);
+      });
+    }
+#else
     if (!todo.empty()) {
       arena_.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
@@ -72,6 +89,7 @@ class Scorer {
                           });
       });
     }
+#endif
     for (std::size_t i = 0; i < todo.size(); ++i) {
       if (!fresh[i].feasible && infeasible_reason_.empty()) infeasible_reason_ = fresh[i].reason;
       memo_.emplace(*todo[i], fresh[i]);
@@ -120,8 +138,10 @@ class Scorer {
 
  private:
   const EvaluatorFactory& factory_;
+  int threads_;
   tbb::task_arena arena_;
   tbb::enumerable_thread_specific<std::unique_ptr<Evaluator>> evaluators_;
+  std::vector<std::unique_ptr<Evaluator>> slots_;  ///< ThreadSanitizer build: one per worker
   std::atomic<std::int64_t> made_{0};
   std::unordered_map<Genome, Fitness, GenomeHash> memo_;
   std::vector<Genome> order_;

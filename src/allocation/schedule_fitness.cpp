@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "stream/common/error.hpp"
+#include "stream/common/parallel.hpp"
 
 namespace stream::allocation {
 namespace {
@@ -83,15 +84,19 @@ CandidateCosts resolve_candidate_costs(const scheduler::CostProvider& provider,
       jobs.emplace_back(static_cast<int>(u), static_cast<int>(k));
     }
   }
+  auto one = [&](std::size_t j) {
+    const auto u = static_cast<std::size_t>(jobs[j].first);
+    const auto k = static_cast<std::size_t>(jobs[j].second);
+    c.cost[u][k] = provider.cost(workload, accelerator, graph, unit_rep[u], c.unit_cores[u][k]);
+  };
+#if STREAM_TSAN
+  plain_parallel_for(jobs.size(), 0, [&](std::size_t j, std::size_t) { one(j); });
+#else
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, jobs.size(), 1),
                     [&](const tbb::blocked_range<std::size_t>& r) {
-                      for (std::size_t j = r.begin(); j != r.end(); ++j) {
-                        const auto u = static_cast<std::size_t>(jobs[j].first);
-                        const auto k = static_cast<std::size_t>(jobs[j].second);
-                        c.cost[u][k] = provider.cost(workload, accelerator, graph, unit_rep[u],
-                                                     c.unit_cores[u][k]);
-                      }
+                      for (std::size_t j = r.begin(); j != r.end(); ++j) one(j);
                     });
+#endif
   return c;
 }
 

@@ -28,10 +28,12 @@ void Limits::set(const std::string& name, const std::string& value, const std::s
   if (name == "max_cns") field = &max_cns;
   if (name == "max_sweep_points") field = &max_sweep_points;
   if (name == "max_file_bytes") field = &max_file_bytes;
+  if (name == "max_link_cycles_per_bit") field = &max_link_cycles_per_bit;
   if (field == nullptr) {
     throw InputError(source, name,
                      "unknown limit (known: max_loop_size, max_layer_macs, max_memory_bits, "
-                     "max_nodes, max_cores, max_cns, max_sweep_points, max_file_bytes)");
+                     "max_nodes, max_cores, max_cns, max_sweep_points, max_file_bytes, "
+                     "max_link_cycles_per_bit)");
   }
   *field = v;
 }

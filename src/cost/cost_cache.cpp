@@ -4,26 +4,10 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
-#include <algorithm>
 #include <atomic>
 #include <unordered_map>
 
-#if defined(__SANITIZE_THREAD__)
-#define STREAM_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define STREAM_TSAN 1
-#endif
-#endif
-#ifndef STREAM_TSAN
-#define STREAM_TSAN 0
-#endif
-#if STREAM_TSAN
-#include <exception>
-#include <mutex>
-#include <thread>
-#include <vector>
-#endif
+#include "stream/common/parallel.hpp"
 
 namespace stream::cost {
 
@@ -83,32 +67,11 @@ std::vector<CostCache::ResultPtr> CostCache::cost_all(const std::vector<CostQuer
     }
   };
 #if STREAM_TSAN
-  // ThreadSanitizer build: Debian's libtbb is not instrumented, so TSan cannot see the
-  // happens-before edges of TBB's work stealing and reports TBB's own bookkeeping as races
-  // (google/sanitizers#1004). The same body runs on plain threads instead (a shared atomic
-  // counter hands out the indices), so races in this code and in evaluate() stay visible.
-  {
-    const std::size_t n_threads = std::max<std::size_t>(
-        1, threads > 0 ? static_cast<std::size_t>(threads) : std::thread::hardware_concurrency());
-    std::atomic<std::size_t> next{0};
-    std::vector<std::thread> pool;
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    for (std::size_t t = 0; t < n_threads; ++t) {
-      pool.emplace_back([&] {
-        for (std::size_t u = next++; u < first.size(); u = next++) {
-          try {
-            body(tbb::blocked_range<std::size_t>(u, u + 1));
-          } catch (...) {
-            const std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-          }
-        }
-      });
-    }
-    for (auto& th : pool) th.join();
-    if (error) std::rethrow_exception(error);
-  }
+  // ThreadSanitizer build: the same body on plain threads (stream/common/parallel.hpp), so
+  // races in this code and in evaluate() stay visible.
+  plain_parallel_for(first.size(), threads, [&](std::size_t u, std::size_t) {
+    body(tbb::blocked_range<std::size_t>(u, u + 1));
+  });
 #else
   const tbb::blocked_range<std::size_t> range(0, first.size(), 1);
   if (threads > 0) {

@@ -7,6 +7,7 @@
 // shared top-memory instances and a route for every ordered core pair.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -89,8 +90,8 @@ void add_channels(const AcceleratorDraft& d, AcceleratorSpec& acc) {
     }
     std::set<CoreId> uniq(e.cores.begin(), e.cores.end());
     if (uniq.size() != e.cores.size()) throw InputError(d.file, e.where, "a core is listed twice");
-    if (!(e.bandwidth_bits_per_cycle > 0)) {
-      throw InputError(d.file, e.where, "bandwidth must be positive (or .inf)");
+    if (const auto why = channel_bandwidth_problem(e.bandwidth_bits_per_cycle); !why.empty()) {
+      throw InputError(d.file, e.where, why);
     }
     const double energy = e.energy_pj_per_cycle.value_or(d.default_unit_energy_cost);
     if (e.kind == ChannelKind::kLink) {
@@ -447,7 +448,7 @@ AcceleratorDraft draft_from_yaml(const Node& root) {
   std::optional<double> global_bw;
   if (auto bw = root.optional("bandwidth")) {
     global_bw = bw->as_double(/*allow_inf=*/true);
-    if (!(*global_bw > 0)) bw->fail("bandwidth must be positive (or .inf)");
+    if (const auto why = channel_bandwidth_problem(*global_bw); !why.empty()) bw->fail(why);
   }
   if (auto conn = root.optional("core_connectivity")) {
     for (const auto& e : conn->elements()) {
@@ -478,8 +479,8 @@ AcceleratorDraft draft_from_yaml(const Node& root) {
         } else {
           e.fail("missing field 'bandwidth' (and no global 'bandwidth')");
         }
-        if (!(ce.bandwidth_bits_per_cycle > 0))
-          e.required("bandwidth").fail("bandwidth must be positive (or .inf)");
+        if (const auto why = channel_bandwidth_problem(ce.bandwidth_bits_per_cycle); !why.empty())
+          e.required("bandwidth").fail(why);
         if (auto u = e.optional("unit_energy_cost")) ce.energy_pj_per_cycle = u->as_non_negative();
         if (auto dn = e.optional("directed")) {
           ce.directed = dn->as_bool();
@@ -514,6 +515,18 @@ AcceleratorDraft draft_from_yaml(const Node& root) {
 }
 
 }  // namespace
+
+std::string channel_bandwidth_problem(double bits_per_cycle) {
+  if (!(bits_per_cycle > 0)) return "bandwidth must be positive (or .inf)";
+  const std::int64_t n = limits().max_link_cycles_per_bit;
+  if (bits_per_cycle * static_cast<double>(n) >= 1) return "";
+  char bw[32];
+  std::snprintf(bw, sizeof bw, "%g", bits_per_cycle);
+  return "bandwidth " + std::string(bw) + " bit/cycle is below the limit: a link or bus moves " +
+         "at least 1/" + std::to_string(n) +
+         " bit per cycle (max_link_cycles_per_bit = " + std::to_string(n) +
+         "; raise it with --limit max_link_cycles_per_bit=N)";
+}
 
 AcceleratorSpec build_accelerator(AcceleratorDraft d) {
   AcceleratorSpec acc;

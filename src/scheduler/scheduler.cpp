@@ -2,8 +2,10 @@
 // A-K and procedure names follow the spec).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <queue>
+#include <string>
 
 #include "stream/common/error.hpp"
 #include "stream/scheduler/schedule.hpp"
@@ -75,6 +77,25 @@ std::int64_t ceil_div(std::int64_t bits, double bw) {
   if (std::isinf(bw)) return 0;
   if (bw <= 0) return 0;
   return static_cast<std::int64_t>(std::ceil(static_cast<double>(bits) / bw));
+}
+
+/// Cycles a transfer of `bits` takes on channel `ch`. The reader refuses channels slower than
+/// 1 / max_link_cycles_per_bit, but a huge tensor on a slow channel can still need more cycles
+/// than 64-bit timestamps hold: that is an InputError naming the channel, never a wrapped
+/// (negative or zero) duration.
+std::int64_t transfer_cycles(std::int64_t bits, const hardware::AcceleratorSpec& acc, int ch) {
+  const auto& c = acc.channels[static_cast<std::size_t>(ch)];
+  if (std::isinf(c.bandwidth_bits_per_cycle)) return 0;
+  const double cycles = std::ceil(static_cast<double>(bits) / c.bandwidth_bits_per_cycle);
+  constexpr double kMaxCycles = 0x1p62;  // room to add start times without overflow
+  if (!(cycles < kMaxCycles)) {
+    char text[96];
+    std::snprintf(text, sizeof text, "a transfer of %lld bits at %g bit/cycle takes %.3g cycles",
+                  static_cast<long long>(bits), c.bandwidth_bits_per_cycle, cycles);
+    throw InputError(acc.file, c.label,
+                     std::string(text) + ", more than 2^62 (64-bit cycle counts would overflow)");
+  }
+  return static_cast<std::int64_t>(cycles);
 }
 
 class Engine {
@@ -359,9 +380,7 @@ std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, c
   const hardware::Route& rt = route(from, r, true, t);
   std::int64_t dur = 0;
   for (int c : rt.channels) {
-    dur = std::max(
-        dur,
-        ceil_div(x.size_bits, acc_.channels[static_cast<std::size_t>(c)].bandwidth_bits_per_cycle));
+    dur = std::max(dur, transfer_cycles(x.size_bits, acc_, c));
   }
   const std::int64_t start = window(rt.channels, t_ev, dur);
   const std::int64_t end = start + dur;
@@ -501,7 +520,7 @@ std::pair<std::int64_t, std::int64_t> Engine::june_transfer_data(int x, CoreId f
   double link_e = 0;
   for (int c : rt.channels) {
     const auto& ch = acc_.channels[static_cast<std::size_t>(c)];
-    const std::int64_t d = ceil_div(tensor(x).size_bits, ch.bandwidth_bits_per_cycle);
+    const std::int64_t d = transfer_cycles(tensor(x).size_bits, acc_, c);
     end = start + d;
     links_[static_cast<std::size_t>(c)].reserve(start, end);
     link_free_from_[static_cast<std::size_t>(c)] = end;
@@ -552,9 +571,7 @@ std::int64_t Engine::june_transfer(int t, CoreId r, MemOperand op_r, Bucket buck
   std::int64_t link_avail = 0, dur = 0;
   for (int c : rt.channels) {
     link_avail = std::max(link_avail, link_free_from_[static_cast<std::size_t>(c)]);
-    dur = std::max(
-        dur,
-        ceil_div(x.size_bits, acc_.channels[static_cast<std::size_t>(c)].bandwidth_bits_per_cycle));
+    dur = std::max(dur, transfer_cycles(x.size_bits, acc_, c));
   }
   const std::int64_t consider = std::max(since, link_avail);
   const std::int64_t can_from = june_test_add(rcv, x.size_bits, consider, worst, dur);

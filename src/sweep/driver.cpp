@@ -18,6 +18,7 @@
 #include "run_dir.hpp"
 #include "sha256.hpp"
 #include "stream/common/error.hpp"
+#include "stream/common/parallel.hpp"
 #include "stream/io/h5.hpp"
 #include "stream/sweep/results.hpp"
 #include "stream/sweep/run.hpp"
@@ -80,7 +81,7 @@ class RankWorker {
       evaluate::PointResult result;
     };
     std::vector<Slot> slots(chunk.size());
-    tbb::parallel_for(std::size_t{0}, chunk.size(), [&](std::size_t k) {
+    auto one = [&](std::size_t k) {
       if (stop_requested()) return;  // finish the points already started, start no more
       const Point p = points_.point(chunk[k]);
       const auto t0 = Clock::now();
@@ -96,7 +97,12 @@ class RankWorker {
       }
       s.result.eval_seconds = seconds_since(t0);
       s.done = true;
-    });
+    };
+#if STREAM_TSAN  // ThreadSanitizer build: plain threads (stream/common/parallel.hpp)
+    plain_parallel_for(chunk.size(), threads_, [&](std::size_t k, std::size_t) { one(k); });
+#else
+    tbb::parallel_for(std::size_t{0}, chunk.size(), one);
+#endif
     std::int64_t n = 0;
     for (std::size_t k = 0; k < chunk.size(); ++k) {
       if (!slots[k].done) continue;

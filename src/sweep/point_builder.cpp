@@ -29,6 +29,9 @@ double parse_bandwidth(const std::string& s, const std::string& file, const std:
   if (t.empty() || *end != '\0' || !(v > 0)) {
     throw InputError(file, where, "expected a positive bandwidth (or .inf), got '" + t + "'");
   }
+  if (const auto why = hardware::channel_bandwidth_problem(v); !why.empty()) {
+    throw InputError(file, where, why);
+  }
   return v;
 }
 

@@ -5,15 +5,15 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
 #include <set>
-#include <sstream>
 #include <unordered_set>
 
 #include "expr.hpp"
 #include "random.hpp"
+#include "stream/common/checked.hpp"
 #include "stream/common/error.hpp"
+#include "stream/common/file.hpp"
 #include "stream/common/hash.hpp"
 #include "stream/common/limits.hpp"
 #include "stream/common/yaml_node.hpp"
@@ -74,12 +74,14 @@ namespace {
 
 using yaml::Node;
 
+/// A template file, read within limits().max_file_bytes (a core file named /dev/zero is an
+/// error, not an exhausted memory); the error names the spec field that refers to it.
 std::string read_text(const std::string& path, const Node& at) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) at.fail("cannot read '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  try {
+    return read_input_file(path);
+  } catch (const InputError& e) {
+    at.fail("cannot read '" + path + "': " + e.reason());
+  }
 }
 
 std::string resolve(const std::string& base, const std::string& p) {
@@ -180,6 +182,7 @@ std::vector<Value> value_list(const Node& n) {
       const double f = t->as_double();
       if (!(f > 1)) t->fail("times must be > 1");
       for (double x = from.number(); x <= to.number() * (1 + 1e-12); x *= f) {
+        if (ints && !(std::fabs(x) < 9.2e18)) n.fail("range leaves the 64-bit integers");
         out.push_back(ints ? Value::of_int(std::llround(x)) : Value::of_float(x));
         if (out.size() > 1'000'000) n.fail("range too long");
       }
@@ -188,9 +191,12 @@ std::vector<Value> value_list(const Node& n) {
       const Value st = scalar_value(sn);
       if (st.kind == Value::Kind::kString || !(st.number() > 0)) sn.fail("step must be > 0");
       if (ints && st.kind == Value::Kind::kInt) {
-        for (std::int64_t x = from.i; x <= to.i; x += st.i) {
+        for (std::int64_t x = from.i; x <= to.i;) {
           out.push_back(Value::of_int(x));
           if (out.size() > 1'000'000) n.fail("range too long");
+          const auto next = checked_add(x, st.i);
+          if (!next) break;  // the next value would pass INT64_MAX, so it is past `to` too
+          x = *next;
         }
       } else {
         const double s = st.number();
@@ -234,9 +240,15 @@ void parse_sampled(const Node& g, AxisSpec& ax, SweepSpec& spec, Builder& b,
         sp.min = pn.required("min").as_double();
         sp.max = pn.required("max").as_double();
         if (sp.max < sp.min) pn.fail("max < min");
+        if (!std::isfinite(sp.max - sp.min)) pn.fail("max - min is not a finite number");
         sp.log = pn.optional("log") && pn.required("log").as_bool();
         sp.integer = pn.optional("integer") && pn.required("integer").as_bool();
         if (sp.log && !(sp.min > 0)) pn.fail("a log-uniform parameter needs min > 0");
+        // Integer samples are 64-bit integers computed in double: both bounds must be exact.
+        constexpr double kExact = 9007199254740992.0;  // 2^53
+        if (sp.integer && !(std::fabs(sp.min) <= kExact && std::fabs(sp.max) <= kExact)) {
+          pn.fail("an integer parameter needs |min| and |max| <= 2^53");
+        }
       }
     }
     std::vector<Value> typed = sp.choices;
@@ -392,7 +404,8 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::string& name,
   auto& h = spec.hardware;
   for (const auto& [t, fn] : hw.required("core_types").entries()) {
     const std::string path = resolve(base_dir, fn.as_string());
-    if (!std::filesystem::exists(path)) {
+    std::error_code ec;  // a name longer than NAME_MAX is "not found", not a filesystem_error
+    if (!std::filesystem::exists(path, ec)) {
       fn.fail("core file '" + fn.as_string() + "' not found (looked for " + path + ")");
     }
     h.core_type_files[t] = path;
@@ -446,12 +459,9 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::string& name,
 }
 
 SweepSpec read_sweep_spec(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "(file)", "cannot read the sweep spec");
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  const std::string text = read_input_file(path);  // bounded by limits().max_file_bytes
   const auto base = std::filesystem::absolute(path).parent_path().string();
-  return parse_sweep_spec(ss.str(), path, base);
+  return parse_sweep_spec(text, path, base);
 }
 
 std::uint64_t point_id(const SweepSpec& spec, const std::vector<Value>& values) {
@@ -549,18 +559,19 @@ Point PointSet::point(std::size_t i) const {
 PointSet expand_points(const SweepSpec& spec) {
   PointSet ps;
   ps.n_params_ = spec.params.size();
+  // The size of the product, from the spec alone: refused before any axis is materialised (a
+  // 10^15-point product, or 10^8 samples under a lower limit, would exhaust memory): the
+  // configurable limit max_sweep_points, and at most 2e9 per spec (32-bit row indices).
   double total = 1;
   for (const auto& ax : spec.axes) {
-    for (auto& [local, rows] : group_units(ax)) {
-      PointSet::Unit u;
-      for (auto k : local) u.params.push_back(spec.param_index(ax.params[k]));
-      u.rows = std::move(rows);
-      total *= static_cast<double>(u.rows.size());
-      ps.units_.push_back(std::move(u));
+    if (ax.kind == AxisKind::kProduct) {
+      for (const auto& vals : ax.values) total *= static_cast<double>(vals.size());
+    } else if (ax.kind == AxisKind::kZip) {
+      total *= static_cast<double>(ax.values.front().size());
+    } else {
+      total *= static_cast<double>(ax.samples);
     }
   }
-  // Refused before any point is built (a 10^15-point product would exhaust memory): the
-  // configurable limit max_sweep_points, and at most 2e9 per spec (32-bit row indices).
   const double limit = std::min(2.0e9, static_cast<double>(limits().max_sweep_points));
   if (total > limit) {
     throw InputError(spec.file, "axes",
@@ -569,6 +580,14 @@ PointSet expand_points(const SweepSpec& spec) {
                          std::to_string(limits().max_sweep_points) +
                          " (raise it with --limit max_sweep_points=N, up to 2e9 per spec; or "
                          "sample the axes, or split the sweep)");
+  }
+  for (const auto& ax : spec.axes) {
+    for (auto& [local, rows] : group_units(ax)) {
+      PointSet::Unit u;
+      for (auto k : local) u.params.push_back(spec.param_index(ax.params[k]));
+      u.rows = std::move(rows);
+      ps.units_.push_back(std::move(u));
+    }
   }
   const std::size_t nu = ps.units_.size();
   std::unordered_set<std::uint64_t> seen;

@@ -14,8 +14,13 @@
 namespace stream::fuzz {
 
 /// Limits for fuzzing: a referenced file (a core file named by a fuzzed accelerator) is read
-/// at most 1 MiB, so /dev/zero or a huge file is an InputError rather than an OOM.
-inline void init_limits() { limits().max_file_bytes = std::int64_t{1} << 20; }
+/// at most 1 MiB, so /dev/zero or a huge file is an InputError rather than an OOM; a fuzzed
+/// sweep spec expands to at most 2^16 points (the limit is what is tested, not the expansion
+/// speed of a million points).
+inline void init_limits() {
+  limits().max_file_bytes = std::int64_t{1} << 20;
+  limits().max_sweep_points = std::int64_t{1} << 16;
+}
 
 template <class F>
 int run(const std::uint8_t* data, std::size_t size, F&& parse) {

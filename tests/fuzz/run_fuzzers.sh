@@ -13,7 +13,8 @@ build=$1
 seconds=$2
 shift 2
 if [ $# -eq 0 ]; then
-  set -- fuzz_core fuzz_accelerator fuzz_workload_yaml fuzz_onnx fuzz_mapping fuzz_cost_csv
+  set -- fuzz_core fuzz_accelerator fuzz_workload_yaml fuzz_onnx fuzz_mapping fuzz_cost_csv \
+    fuzz_sweep_spec
 fi
 dir=$build/tests/fuzz
 status=0

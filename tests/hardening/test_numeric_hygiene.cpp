@@ -10,8 +10,11 @@
 #include <string>
 
 #include "stream/common/error.hpp"
+#include "stream/common/limits.hpp"
 #include "stream/cost/cost_model.hpp"
+#include "stream/evaluate/point.hpp"
 #include "stream/hardware/load.hpp"
+#include "stream/mapping/mapping_spec.hpp"
 #include "stream/workload/load.hpp"
 
 namespace stream::test {
@@ -115,6 +118,79 @@ TEST(NumericHygiene, AnInfiniteLinkBandwidthIsKeptAsInfinity) {
     any_inf = any_inf || std::isinf(ch.bandwidth_bits_per_cycle);
   }
   EXPECT_TRUE(any_inf);
+}
+
+/// The AiMC 4x4 accelerator (4 directed links, then a bus to the off-chip core) with the
+/// bandwidth of connectivity entry `entry` replaced by `bw`.
+std::string aimc_with_bandwidth(int entry, const std::string& bw) {
+  std::string acc = slurp(kCase + "aimc_4x4/accelerator.yaml");
+  std::size_t at = 0;
+  for (int k = 0; k <= entry; ++k) {
+    at = acc.find("bandwidth: 128", k == 0 ? 0 : at + 1);
+    EXPECT_NE(at, std::string::npos);
+  }
+  acc.replace(at, std::string("bandwidth: 128").size(), "bandwidth: " + bw);
+  return acc;
+}
+
+class ChannelBandwidth : public ::testing::Test {
+ protected:
+  void TearDown() override { limits() = saved_; }
+  Limits saved_ = limits();
+};
+
+TEST_F(ChannelBandwidth, ATinyLinkOrBusBandwidthIsRefusedAtReadTime) {
+  // 1e-300 bit/cycle: transfers of ~1e303 cycles; the int64 cast wrapped and `stream-hpc eval`
+  // printed a plausible latency (60182 cycles) as if the links were free.
+  const std::string file = kCase + "aimc_4x4/accelerator.yaml";
+  for (int entry : {0, 4}) {  // a link, the bus
+    const auto msg =
+        error_of([&] { hardware::parse_accelerator(aimc_with_bandwidth(entry, "1e-300"), file); });
+    EXPECT_NE(msg.find("accelerator.yaml"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("core_connectivity[" + std::to_string(entry) + "].bandwidth"),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("below the limit"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("max_link_cycles_per_bit = 1048576"), std::string::npos) << msg;
+  }
+  // The 2024 form: one global bandwidth for the string connectivity entries.
+  const std::string dir = STREAM_TEST_DATA_DIR "/hardware/";
+  const auto msg = error_of([&] {
+    hardware::parse_accelerator(
+        replace_all(slurp(dir + "quad_core_2024.yaml"), "bandwidth: 32", "bandwidth: 1e-300"),
+        dir + "quad_core_2024.yaml");
+  });
+  EXPECT_NE(msg.find("quad_core_2024.yaml: bandwidth"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("max_link_cycles_per_bit"), std::string::npos) << msg;
+}
+
+TEST_F(ChannelBandwidth, TheLimitIsConfigurable) {
+  const std::string file = kCase + "aimc_4x4/accelerator.yaml";
+  // The default admits 1 bit per 2^20 cycles (9.5e-7 bit/cycle), not 1e-7.
+  EXPECT_EQ(error_of([&] { hardware::parse_accelerator(aimc_with_bandwidth(0, "1e-6"), file); }),
+            "");
+  EXPECT_NE(error_of([&] { hardware::parse_accelerator(aimc_with_bandwidth(0, "1e-7"), file); }),
+            "");
+  limits().set("max_link_cycles_per_bit", "16777216", "--limit");  // 2^24: 6e-8 bit/cycle
+  const auto acc = hardware::parse_accelerator(aimc_with_bandwidth(0, "1e-7"), file);
+  EXPECT_EQ(acc.channels.front().bandwidth_bits_per_cycle, 1e-7);
+}
+
+TEST_F(ChannelBandwidth, ATransferBeyond2To62CyclesIsAnErrorNotAWrappedDuration) {
+  // With the limit raised as far as it goes, 1e-17 bit/cycle passes the reader; the first
+  // 1024-bit tensor moved over that link needs 1e20 cycles, more than int64 timestamps hold.
+  limits().set("max_link_cycles_per_bit", "9223372036854775807", "--limit");
+  const std::string dir = kCase + "aimc_4x4/";
+  evaluate::PointSpec p;
+  p.accelerator = std::make_shared<const hardware::AcceleratorSpec>(
+      hardware::parse_accelerator(aimc_with_bandwidth(0, "1e-17"), dir + "accelerator.yaml"));
+  p.workload = std::make_shared<const workload::WorkloadSpec>(
+      workload::read_yaml_workload(dir + "workload.yaml"));
+  p.mapping =
+      std::make_shared<const mapping::MappingSpec>(mapping::read_mapping(dir + "mapping.yaml"));
+  const auto msg = error_of([&] { evaluate::evaluate_point(p); });
+  EXPECT_NE(msg.find("accelerator.yaml: link 0->1"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("more than 2^62"), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Resource guard of the sweep (issue 10): a product of 10^15 points without sampling is refused
-// before any point is built, naming the configurable limit max_sweep_points.
+// Resource guards of the sweep (issue 10): a product of 10^15 points without sampling is refused
+// before any point is built, naming the configurable limit max_sweep_points; a link bandwidth
+// below 1 / max_link_cycles_per_bit makes the point invalid, naming the field.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -7,6 +8,7 @@
 
 #include "stream/common/error.hpp"
 #include "stream/common/limits.hpp"
+#include "stream/sweep/point_builder.hpp"
 #include "stream/sweep/sweep_spec.hpp"
 
 namespace {
@@ -62,6 +64,24 @@ TEST_F(SweepGuards, TheLimitIsConfigurable) {
   stream::limits().max_sweep_points = 5;
   const auto msg = error_of(six);
   EXPECT_NE(msg.find("max_sweep_points = 5"), std::string::npos) << msg;
+}
+
+TEST_F(SweepGuards, ATinyLinkBandwidthIsRefusedNamingTheField) {
+  std::string text =
+      spec_text("  - product: {n: [2], array: [16], buf_kib: [256], dram_bw: [64]}\n");
+  const std::string topo = "  topology: mesh\n";
+  text.replace(text.find(topo), topo.size(), topo + "  link_bandwidth: 1e-300\n");
+  const auto spec = parse_sweep_spec(text, "t.yaml", kDir);
+  const auto points = expand_points(spec);
+  ASSERT_EQ(points.size(), 1U);
+  std::string msg;
+  try {
+    PointBuilder(spec).build(points.point(0));
+  } catch (const InputError& e) {
+    msg = e.what();
+  }
+  EXPECT_NE(msg.find("t.yaml: hardware.link_bandwidth"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("max_link_cycles_per_bit = 1048576"), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -18,6 +18,9 @@ struct Limits {
   std::int64_t max_cns = 20'000'000;                      ///< computation nodes of a point
   std::int64_t max_sweep_points = std::int64_t{1} << 40;  ///< points of a sweep
   std::int64_t max_file_bytes = std::int64_t{1} << 31;    ///< one input file
+  /// A link or bus moves at least 1/N bit per cycle (N = this): a slower channel makes
+  /// transfer durations absurd or overflow 64 bits (a bandwidth of 1e-300 bit/cycle).
+  std::int64_t max_link_cycles_per_bit = std::int64_t{1} << 20;
 
   /// Sets limit `name` (e.g. "max_cns") from text; throws InputError naming `source`.
   void set(const std::string& name, const std::string& value, const std::string& source);

@@ -49,4 +49,9 @@ struct AcceleratorDraft {
 };
 AcceleratorSpec build_accelerator(AcceleratorDraft draft);
 
+/// Why a link or bus bandwidth (bits per cycle) is refused, or "" when it is accepted: it must
+/// be positive (.inf is accepted: a transfer takes no time) and at least
+/// 1 / limits().max_link_cycles_per_bit (a slower channel makes transfer durations overflow).
+std::string channel_bandwidth_problem(double bits_per_cycle);
+
 }  // namespace stream::hardware
