@@ -59,7 +59,8 @@ evaluate::PointSpec point(const std::string& tag, const std::string& workload,
   evaluate::PointSpec p;
   p.workload = std::make_shared<const workload::WorkloadSpec>(
       workload::load_workload(write(d, "workload.yaml", workload)));
-  p.accelerator = std::make_shared<const hardware::AcceleratorSpec>(hardware::read_accelerator(kQuad));
+  p.accelerator =
+      std::make_shared<const hardware::AcceleratorSpec>(hardware::read_accelerator(kQuad));
   p.mapping = std::make_shared<const mapping::MappingSpec>(
       mapping::read_mapping(write(d, "mapping.yaml", mapping)));
   p.cost_table_file = write(d, "costs.csv", costs);
@@ -165,14 +166,14 @@ TEST(SchedulerFixes, ShareFetchesReadsTheSharedInputFromTheOtherCore) {
 //   cycles from 133,264: I2 [133,264, 264,336); the streaming block and the CN [264,336, 265,336).
 // Without the guard core 0's curve would drop I at 131,364, while the copy is read later.
 TEST(SchedulerFixes, SharedSourceCopyIsKeptUntilTheTransferEnds) {
-  auto p = point("guard", conv(0, 1, 1023, 32, 32) + conv(1, 32, 32, 4, 8) +
-                              conv(2, 1, 1024, 32, 32),
-                 "layers:\n  - {name: conv0, core_allocation: [1]}\n  - {name: conv1, "
-                 "core_allocation: [0, 1], inter_core_tiling: [[K, 2]]}\n  - {name: conv2, "
-                 "core_allocation: [0]}\nscheduler: {priority: latency, prefetch: []}\n",
-                 "layer_id,group,core,runtime_cycles,onchip_energy_pj,offchip_energy_pj,too_"
-                 "large_operands,cns\n0,0,1,1000,1.0,0.0,,1\n1,0,0,100,1.0,0.0,,1\n1,1,1,1000,"
-                 "1.0,0.0,,1\n2,0,0,1000,1.0,0.0,O,1\n");
+  auto p =
+      point("guard", conv(0, 1, 1023, 32, 32) + conv(1, 32, 32, 4, 8) + conv(2, 1, 1024, 32, 32),
+            "layers:\n  - {name: conv0, core_allocation: [1]}\n  - {name: conv1, "
+            "core_allocation: [0, 1], inter_core_tiling: [[K, 2]]}\n  - {name: conv2, "
+            "core_allocation: [0]}\nscheduler: {priority: latency, prefetch: []}\n",
+            "layer_id,group,core,runtime_cycles,onchip_energy_pj,offchip_energy_pj,too_"
+            "large_operands,cns\n0,0,1,1000,1.0,0.0,,1\n1,0,0,100,1.0,0.0,,1\n1,1,1,1000,"
+            "1.0,0.0,,1\n2,0,0,1000,1.0,0.0,O,1\n");
   p.options.fixes.set(Fix::kShareFetches);
   const auto r = evaluate::evaluate_point(p);
   ASSERT_EQ(r.status, evaluate::PointStatus::kOk) << r.reason;
@@ -268,8 +269,7 @@ TEST(SchedulerFixes, NamesParseAndUnknownNamesListTheValidOnes) {
   } catch (const InputError& e) {
     const std::string m = e.what();
     EXPECT_TRUE(stream::test::contains(m, "'bogus'")) << m;
-    EXPECT_TRUE(stream::test::contains(m, "share-fetches, wait-for-space, eviction-priority"))
-        << m;
+    EXPECT_TRUE(stream::test::contains(m, "share-fetches, wait-for-space, eviction-priority")) << m;
   }
 }
 
