@@ -1,6 +1,6 @@
 // stream-hpc eval --accelerator A --workload W --mapping M [--priority memory|latency]
 //                 [--costs COSTS.csv] [--semantics stream2023|validation2023]
-//                 [--fix share-fetches,wait-for-space,eviction-priority|all]
+//                 [--fix share-fetches,wait-for-space|all]
 //                 [--allocator fixed|ga[:POPxGEN]|greedy|balanced] [--seed N]
 //                 [--objective edp|latency|energy] [--write-mapping OUT.yaml]
 //                 [--json OUT] [--trace TRACE.json]
@@ -361,7 +361,7 @@ void register_eval(CLI::App& app, Action& action) {
                   "validation2023 (the June-2023 validation branch, no CN groups)");
   sub->add_option("--fix", o->fix,
                   "Opt-in fixes of Stream's known scheduler bugs, comma-separated: "
-                  "share-fetches, wait-for-space, eviction-priority, or all (default: none, "
+                  "share-fetches, wait-for-space, or all (default: none, "
                   "Stream's behaviour)");
   sub->add_option("--lpf-limit", o->lpf_limit, "LOMA loop-prime-factor limit (default 6)");
   sub->add_option("--allocator", o->allocator,

@@ -27,8 +27,7 @@ const std::array<const char*, kNumEnergyTerms>& energy_term_names() {
 }
 
 const std::array<const char*, kNumFixes>& fix_names() {
-  static const std::array<const char*, kNumFixes> names = {"share-fetches", "wait-for-space",
-                                                           "eviction-priority"};
+  static const std::array<const char*, kNumFixes> names = {"share-fetches", "wait-for-space"};
   return names;
 }
 
@@ -156,8 +155,7 @@ class Engine {
         w_(*s.workload),
         validation_(s.options.semantics == Semantics::kValidation2023),
         share_fetches_(s.options.fixes.has(Fix::kShareFetches)),
-        wait_for_space_(s.options.fixes.has(Fix::kWaitForSpace)),
-        eviction_priority_(s.options.fixes.has(Fix::kEvictionPriority)) {}
+        wait_for_space_(s.options.fixes.has(Fix::kWaitForSpace)) {}
 
   ScheduleResult run();
 
@@ -257,8 +255,6 @@ class Engine {
 
   // ---- procedures of §7.3 -------------------------------------------------------------------
   std::int64_t make_space(int t, CoreId core, MemOperand op, std::int64_t at);
-  /// The priority make_space sorts eviction candidates by (with their size).
-  std::int64_t eviction_score(int y, int m);
   /// Fix::kShareFetches: the holder of T whose transfer to `rcv` (core r) would end first,
   /// estimated without side effects; -1 when no holder has a route.
   int earliest_source(int t, CoreId r, int rcv);
@@ -313,7 +309,7 @@ class Engine {
   const hardware::AcceleratorSpec& acc_;
   const workload::WorkloadSpec& w_;
   const bool validation_;
-  const bool share_fetches_, wait_for_space_, eviction_priority_;
+  const bool share_fetches_, wait_for_space_;
 
   std::vector<int> core_dense_;  ///< core id -> dense index
   std::vector<int> inst_of_;     ///< dense core * 3 + memory operand -> instance
@@ -374,7 +370,8 @@ std::int64_t Engine::make_space(int t, CoreId core, MemOperand op, std::int64_t 
   std::vector<Cand> cands;
   for (int y : held_at(m, t_fit)) {
     if (protected_[static_cast<std::size_t>(y)]) continue;
-    const std::int64_t pr = eviction_score(y, m);
+    const PrioEntry* p = prio_entry(y, m);
+    const std::int64_t pr = p != nullptr ? p->count : ts_[static_cast<std::size_t>(y)].total_prio;
     const std::int64_t sz = tensor(y).size_bits;
     cands.push_back({pr * sz, sz, y});
   }
@@ -394,17 +391,6 @@ std::int64_t Engine::make_space(int t, CoreId core, MemOperand op, std::int64_t 
   for (std::size_t i = 0; i < n; ++i)
     done = std::max(done, evict(cands[i].tensor, core, op, at, Bucket::kEviction));
   return done;
-}
-
-std::int64_t Engine::eviction_score(int y, int m) {
-  if (const PrioEntry* p = prio_entry(y, m)) return p->count;
-  const auto& st = ts_[static_cast<std::size_t>(y)];
-  if (!eviction_priority_) return st.total_prio;
-  // What Stream's code intends: the remaining uses from the instances that do not hold it.
-  std::int64_t sum = 0;
-  for (const auto& e : st.prio)
-    if (!holds(y, e.inst)) sum += e.count;
-  return sum;
 }
 
 std::int64_t Engine::evict(int x, CoreId core, MemOperand op, std::int64_t at, Bucket bucket) {

@@ -180,7 +180,7 @@ TEST(CliEval, FixShareFetchesCutsDramTraffic) {
   r = run(base + " --fix all --json " + (dir / "all.json").string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(read_json(dir / "all.json")["scheduler_fixes"],
-            nlohmann::json::array({"share-fetches", "wait-for-space", "eviction-priority"}));
+            nlohmann::json::array({"share-fetches", "wait-for-space"}));
 }
 
 TEST(CliEval, BadFixNameExits2NamingTheValidOnes) {
@@ -191,7 +191,7 @@ TEST(CliEval, BadFixNameExits2NamingTheValidOnes) {
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_TRUE(has(r.out, "--fix")) << r.out;
   EXPECT_TRUE(has(r.out, "'faster'")) << r.out;
-  EXPECT_TRUE(has(r.out, "share-fetches, wait-for-space, eviction-priority")) << r.out;
+  EXPECT_TRUE(has(r.out, "share-fetches, wait-for-space, all, none")) << r.out;
   // The fixes are for the Stream 2023 scheduler only.
   r = run(base + " --fix all --semantics validation2023");
   EXPECT_EQ(r.code, 2) << r.out;

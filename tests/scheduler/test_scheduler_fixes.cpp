@@ -260,7 +260,6 @@ TEST(SchedulerFixes, NamesParseAndUnknownNamesListTheValidOnes) {
   const auto f = parse_fixes(" wait-for-space , share-fetches", "--fix", "x");
   EXPECT_TRUE(f.has(Fix::kShareFetches));
   EXPECT_TRUE(f.has(Fix::kWaitForSpace));
-  EXPECT_FALSE(f.has(Fix::kEvictionPriority));
   EXPECT_EQ(f.to_string(), "share-fetches,wait-for-space");
   EXPECT_EQ(Fixes::all().names().size(), static_cast<std::size_t>(kNumFixes));
   try {
@@ -269,7 +268,7 @@ TEST(SchedulerFixes, NamesParseAndUnknownNamesListTheValidOnes) {
   } catch (const InputError& e) {
     const std::string m = e.what();
     EXPECT_TRUE(stream::test::contains(m, "'bogus'")) << m;
-    EXPECT_TRUE(stream::test::contains(m, "share-fetches, wait-for-space, eviction-priority")) << m;
+    EXPECT_TRUE(stream::test::contains(m, "share-fetches, wait-for-space, all, none")) << m;
   }
 }
 

@@ -246,7 +246,7 @@ TEST(SweepSpec, SchedulerFixesReachEveryPoint) {
   const auto e = error_of(spec_text(axes, "evaluation: {fixes: [share-fetch]}\n"));
   EXPECT_TRUE(contains(e, "evaluation.fixes")) << e;
   EXPECT_TRUE(contains(e, "unknown scheduler fix 'share-fetch'")) << e;
-  EXPECT_TRUE(contains(e, "share-fetches, wait-for-space, eviction-priority")) << e;
+  EXPECT_TRUE(contains(e, "share-fetches, wait-for-space, all, none")) << e;
 }
 
 }  // namespace

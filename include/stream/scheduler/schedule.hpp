@@ -48,14 +48,10 @@ enum class Fix : std::uint8_t {
   /// Stream commit e2f91a9b (2024-03): make_space returns max(t_fit, t_evictions) instead of
   /// t, so an output that fits only later waits instead of overflowing the memory.
   kWaitForSpace = 1,
-  /// Eviction candidates without a priority entry for the memory count with the sum of the
-  /// entries of the memories that do not hold them (what Stream's code intends; it compares
-  /// memory instances with core ids and always takes the total priority).
-  kEvictionPriority = 2,
 };
-inline constexpr int kNumFixes = 3;
+inline constexpr int kNumFixes = 2;
 
-/// The fixes' names, in Fix order: share-fetches, wait-for-space, eviction-priority.
+/// The fixes' names, in Fix order: share-fetches, wait-for-space.
 const std::array<const char*, kNumFixes>& fix_names();
 
 /// A set of fixes (empty = Stream's behaviour).
