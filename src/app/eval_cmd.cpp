@@ -1,5 +1,6 @@
 // stream-hpc eval --accelerator A --workload W --mapping M [--priority memory|latency]
 //                 [--costs COSTS.csv] [--semantics stream2023|validation2023]
+//                 [--fix share-fetches,wait-for-space|all]
 //                 [--allocator fixed|ga[:POPxGEN]|greedy|balanced] [--seed N]
 //                 [--objective edp|latency|energy] [--write-mapping OUT.yaml]
 //                 [--json OUT] [--trace TRACE.json]
@@ -28,7 +29,7 @@ constexpr int kExitInfeasible = 3;
 
 struct EvalOptions {
   std::string accelerator, workload, mapping, priority, costs, semantics = "stream2023";
-  std::string json, trace;
+  std::string json, trace, fix;
   int lpf_limit = 6;
   std::string allocator = "fixed", objective = "edp", write_mapping;
   std::uint64_t seed = 0;
@@ -103,7 +104,8 @@ std::vector<std::string> operands_of(const hardware::AcceleratorSpec& acc, int i
 }
 
 nlohmann::ordered_json result_json(const evaluate::PointResult& r,
-                                   const hardware::AcceleratorSpec& acc) {
+                                   const hardware::AcceleratorSpec& acc,
+                                   const scheduler::Fixes& fixes) {
   nlohmann::ordered_json j;
   j["status"] = r.status == evaluate::PointStatus::kOk           ? "ok"
                 : r.status == evaluate::PointStatus::kInfeasible ? "infeasible"
@@ -141,6 +143,7 @@ nlohmann::ordered_json result_json(const evaluate::PointResult& r,
   }
   j["cores"] = cores;
   j["dram_traffic_bits"] = r.dram_traffic_bits;
+  j["scheduler_fixes"] = fixes.names();
   j["eval_seconds"] = r.eval_seconds;
   return j;
 }
@@ -231,6 +234,7 @@ int run_eval(const EvalOptions& o) {
     throw InputError("--semantics", o.semantics, "expected 'stream2023' or 'validation2023'");
   }
   p.options.keep_schedule = !o.trace.empty();
+  p.options.fixes = scheduler::parse_fixes(o.fix, "--fix", o.fix);
   parse_allocator(o.allocator, p.options);
   p.options.seed = o.seed;
   p.options.threads = o.threads;
@@ -262,12 +266,13 @@ int run_eval(const EvalOptions& o) {
             << "; scheduler: " << o.semantics << ", priority "
             << (o.priority.empty() ? std::string(mapping::to_string(p.mapping->scheduler.priority))
                                    : o.priority)
-            << "; " << r.cn_count << " CNs, " << r.edge_count << " edges\n";
+            << (p.options.fixes.empty() ? "" : ", fixes " + p.options.fixes.to_string()) << "; "
+            << r.cn_count << " CNs, " << r.edge_count << " edges\n";
   for (const auto& wmsg : r.warnings) std::cout << "  note: " << wmsg << "\n";
   if (!o.json.empty()) {
     std::ofstream out(o.json);
     if (!out) throw InputError(o.json, "", "cannot write the JSON output file");
-    auto j = result_json(r, acc);
+    auto j = result_json(r, acc, p.options.fixes);
     if (allocating) j["allocation"] = allocation_json(r, o);
     out << j.dump(1) << "\n";
   }
@@ -354,6 +359,10 @@ void register_eval(CLI::App& app, Action& action) {
   sub->add_option("--semantics", o->semantics,
                   "Scheduler to reproduce: stream2023 (default, Stream 5e094e6c) or "
                   "validation2023 (the June-2023 validation branch, no CN groups)");
+  sub->add_option("--fix", o->fix,
+                  "Opt-in fixes of Stream's known scheduler bugs, comma-separated: "
+                  "share-fetches, wait-for-space, or all (default: none, "
+                  "Stream's behaviour)");
   sub->add_option("--lpf-limit", o->lpf_limit, "LOMA loop-prime-factor limit (default 6)");
   sub->add_option("--allocator", o->allocator,
                   "Layer-core allocation: fixed (the mapping's, default), ga[:POPxGEN] (NSGA-II, "

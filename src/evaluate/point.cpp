@@ -107,6 +107,11 @@ PointResult evaluate_point(const PointSpec& spec, cost::CostCache& cache) {
   scheduler::ScheduleOptions so;
   so.semantics = o.semantics;
   so.record_trace = o.keep_schedule;
+  so.fixes = o.fixes;
+  if (!o.fixes.empty() && o.semantics == scheduler::Semantics::kValidation2023) {
+    throw InputError("fixes", o.fixes.to_string(),
+                     "the scheduler fixes apply to the stream2023 semantics only");
+  }
   so.prefetch = m.scheduler.prefetch;
   so.priority = m.scheduler.priority == mapping::SchedulerPriority::kLatency
                     ? scheduler::Priority::kLatency

@@ -6,6 +6,7 @@
 #include <limits>
 #include <queue>
 #include <string>
+#include <string_view>
 
 #include "stream/common/error.hpp"
 #include "stream/scheduler/schedule.hpp"
@@ -27,6 +28,71 @@ const std::array<const char*, kNumEnergyTerms>& energy_term_names() {
   return names;
 }
 
+const std::array<const char*, kNumFixes>& fix_names() {
+  static const std::array<const char*, kNumFixes> names = {"share-fetches", "wait-for-space"};
+  return names;
+}
+
+Fixes Fixes::all() {
+  Fixes f;
+  for (int i = 0; i < kNumFixes; ++i) f.set(static_cast<Fix>(i));
+  return f;
+}
+
+std::vector<std::string> Fixes::names() const {
+  std::vector<std::string> out;
+  for (int i = 0; i < kNumFixes; ++i)
+    if (has(static_cast<Fix>(i))) out.emplace_back(fix_names()[static_cast<std::size_t>(i)]);
+  return out;
+}
+
+std::string Fixes::to_string() const {
+  std::string out;
+  for (const auto& n : names()) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+Fixes parse_fixes(const std::vector<std::string>& names, const std::string& file,
+                  const std::string& field) {
+  Fixes f;
+  for (const auto& raw : names) {
+    const auto b = raw.find_first_not_of(" \t");
+    const std::string n =
+        b == std::string::npos ? "" : raw.substr(b, raw.find_last_not_of(" \t") + 1 - b);
+    if (n.empty() || n == "none") continue;
+    if (n == "all") {
+      f = Fixes::all();
+      continue;
+    }
+    bool found = false;
+    for (int i = 0; i < kNumFixes; ++i) {
+      if (n == fix_names()[static_cast<std::size_t>(i)]) {
+        f.set(static_cast<Fix>(i));
+        found = true;
+      }
+    }
+    if (!found) {
+      std::string valid;
+      for (const char* v : fix_names()) valid += std::string(valid.empty() ? "" : ", ") + v;
+      throw InputError(file, field,
+                       "unknown scheduler fix '" + n + "' (valid: " + valid + ", all, none)");
+    }
+  }
+  return f;
+}
+
+Fixes parse_fixes(std::string_view list, const std::string& file, const std::string& field) {
+  std::vector<std::string> names;
+  std::size_t from = 0;
+  while (from <= list.size()) {
+    const auto comma = list.find(',', from);
+    const auto to = comma == std::string_view::npos ? list.size() : comma;
+    names.emplace_back(list.substr(from, to - from));
+    from = to + 1;
+  }
+  return parse_fixes(names, file, field);
+}
+
 namespace {
 
 using workload::MemOperand;
@@ -44,6 +110,9 @@ struct Holder {
   std::int64_t stored_since;
   std::int64_t available_since;
   std::uint64_t seq;
+  /// The latest end of a transfer that read this copy (Fix::kShareFetches only): the copy is
+  /// not freed before it.
+  std::int64_t read_until = std::numeric_limits<std::int64_t>::min();
 };
 
 struct PrioEntry {
@@ -105,7 +174,9 @@ class Engine {
         g_(*s.graph),
         acc_(*s.accelerator),
         w_(*s.workload),
-        validation_(s.options.semantics == Semantics::kValidation2023) {}
+        validation_(s.options.semantics == Semantics::kValidation2023),
+        share_fetches_(s.options.fixes.has(Fix::kShareFetches)),
+        wait_for_space_(s.options.fixes.has(Fix::kWaitForSpace)) {}
 
   ScheduleResult run();
 
@@ -172,14 +243,18 @@ class Engine {
                            (cur_cn_ >= 0 ? " (scheduling " + cn_name(cur_cn_) + ")" : "")};
     }
   }
-  void free(int t, int inst, std::int64_t at) {
+  /// Frees T from `inst` at `at`, or later when a transfer still reads the copy then
+  /// (Fix::kShareFetches); returns the time it is freed.
+  std::int64_t free(int t, int inst, std::int64_t at) {
     auto& hs = ts_[static_cast<std::size_t>(t)].holders;
     auto it = std::find_if(hs.begin(), hs.end(), [&](const Holder& h) { return h.inst == inst; });
-    if (it == hs.end()) return;
+    if (it == hs.end()) return at;
+    at = std::max(at, it->read_until);
     hs.erase(it);
     auto& m = inst_[static_cast<std::size_t>(inst)];
     m.timeline.add(at, -tensor(t).size_bits);
     if (++m.stale > 64 && m.stale * 2 > m.held.size()) compact(inst);
+    return at;
   }
   void compact(int inst) {
     auto& m = inst_[static_cast<std::size_t>(inst)];
@@ -201,6 +276,9 @@ class Engine {
 
   // ---- procedures of §7.3 -------------------------------------------------------------------
   std::int64_t make_space(int t, CoreId core, MemOperand op, std::int64_t at);
+  /// Fix::kShareFetches: the holder of T whose transfer to `rcv` (core r) would end first,
+  /// estimated without side effects; -1 when no holder has a route.
+  int earliest_source(int t, CoreId r, int rcv);
   std::int64_t evict(int x, CoreId core, MemOperand op, std::int64_t at, Bucket bucket);
   /// `not_before`: the June-2023 code starts a fetch no earlier than the CN's current start
   /// bound (-1 = no bound, Stream 2023).
@@ -252,6 +330,7 @@ class Engine {
   const hardware::AcceleratorSpec& acc_;
   const workload::WorkloadSpec& w_;
   const bool validation_;
+  const bool share_fetches_, wait_for_space_;
 
   std::vector<int> core_dense_;  ///< core id -> dense index
   std::vector<int> inst_of_;     ///< dense core * 3 + memory operand -> instance
@@ -291,7 +370,10 @@ std::int64_t Engine::make_space(int t, CoreId core, MemOperand op, std::int64_t 
   auto& tl = inst_[static_cast<std::size_t>(m)].timeline;
   const std::int64_t used = tl.usage_at(t_fit);
   const std::int64_t cap = tl.capacity_bits();
-  if (used + x.size_bits <= cap) return at;
+  // Stream 2023 returns the requested time even when the tensor fits only from t_fit on;
+  // Fix::kWaitForSpace returns max(t_fit, evictions' completion) as Stream does since 2024-03.
+  const std::int64_t least = wait_for_space_ ? std::max(at, t_fit) : at;
+  if (used + x.size_bits <= cap) return least;
   const std::string who = cur_cn_ >= 0 ? " while scheduling " + cn_name(cur_cn_) : "";
   if (x.size_bits > cap) {
     throw Infeasible{ScheduleStatus::kMemoryCapacity,
@@ -326,7 +408,7 @@ std::int64_t Engine::make_space(int t, CoreId core, MemOperand op, std::int64_t 
                          ": the tensors that may be evicted free " + std::to_string(sum) +
                          " of the " + std::to_string(need) + " bit needed" + who};
   }
-  std::int64_t done = at;
+  std::int64_t done = least;
   for (std::size_t i = 0; i < n; ++i)
     done = std::max(done, evict(cands[i].tensor, core, op, at, Bucket::kEviction));
   return done;
@@ -336,8 +418,8 @@ std::int64_t Engine::evict(int x, CoreId core, MemOperand op, std::int64_t at, B
   const int d = inst_checked(dram_, op, "evict");
   std::int64_t done = at;
   if (!holds(x, d)) done = std::max(at, transfer(x, dram_, op, bucket, &core));
-  free(x, inst_checked(core, op, "evict"), at);
-  return done;
+  // Later than `at` only when a transfer still reads the copy (Fix::kShareFetches).
+  return std::max(done, free(x, inst_checked(core, op, "evict"), at));
 }
 
 std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, const CoreId* sender,
@@ -360,6 +442,13 @@ std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, c
       if (src < 0 || h.available_since < t0 || (h.available_since == t0 && h.inst < src)) {
         src = h.inst;
         t0 = h.available_since;
+      }
+    }
+    if (share_fetches_ && src >= 0) {
+      const int best = earliest_source(t, r, rcv);
+      if (best >= 0) {
+        src = best;
+        t0 = holder(t, src)->available_since;
       }
     }
     if (src < 0) {
@@ -391,12 +480,55 @@ std::int64_t Engine::transfer(int t, CoreId r, MemOperand op_r, Bucket bucket, c
     link_e +=
         static_cast<double>(dur) * acc_.channels[static_cast<std::size_t>(c)].energy_pj_per_cycle;
   book_transfer(t, from, r, op_r, start, end, link_e, rt.channels, bucket);
+  if (share_fetches_ && from != dram_) {
+    // The copy the transfer reads must stay until the transfer ends, whatever frees it later.
+    Holder* h = holder(t, src);
+    h->read_until = std::max(h->read_until, end);
+  }
   // Step 9: source clean-up.
   if (from != dram_) {
     const PrioEntry* p = prio_entry(t, src);
     if (p == nullptr || p->count == 0) free(t, src, end);
   }
   return end;
+}
+
+int Engine::earliest_source(int t, CoreId r, int rcv) {
+  const auto& x = tensor(t);
+  const auto& rtl = inst_[static_cast<std::size_t>(rcv)].timeline;
+  int best = -1;
+  std::int64_t best_end = 0, best_since = 0;
+  bool best_onchip = false;
+  for (const auto& h : ts_[static_cast<std::size_t>(t)].holders) {
+    const CoreId from = inst_[static_cast<std::size_t>(h.inst)].first_core;
+    if (from == r) continue;
+    const hardware::Route* rt = acc_.route(from, r);
+    if (rt == nullptr) continue;
+    std::int64_t dur = 0;
+    for (int c : rt->channels) {
+      dur = std::max(dur,
+                     ceil_div(x.size_bits,
+                              acc_.channels[static_cast<std::size_t>(c)].bandwidth_bits_per_cycle));
+    }
+    // Data availability, receiver fit (no evictions), a common idle window on the route.
+    const std::int64_t t_space = rtl.fit(x.size_bits, h.available_since);
+    const std::int64_t end = window(rt->channels, t_space, dur) + dur;
+    const bool onchip = from != dram_;
+    // Earliest end; ties -> an on-chip sender (saves DRAM traffic); then Stream's order.
+    const bool better =
+        best < 0 || end < best_end ||
+        (end == best_end &&
+         (onchip != best_onchip ? onchip
+                                : (h.available_since < best_since ||
+                                   (h.available_since == best_since && h.inst < best))));
+    if (better) {
+      best = h.inst;
+      best_end = end;
+      best_since = h.available_since;
+      best_onchip = onchip;
+    }
+  }
+  return best;
 }
 
 void Engine::book_transfer(int x, CoreId from, CoreId to, MemOperand op_r, std::int64_t start,
@@ -871,6 +1003,8 @@ ScheduleResult Engine::run() {
   const std::size_t n = g_.cns.size();
   if (s_.cn_core.size() != n || s_.cn_cost.size() != n)
     throw InternalError("schedule(): cn_core/cn_cost sizes do not match the CN graph");
+  if (validation_ && !s_.options.fixes.empty())
+    throw InternalError("schedule(): the scheduler fixes apply to the stream2023 semantics only");
   try {
     prepare();
     const bool validation = s_.options.semantics == Semantics::kValidation2023;

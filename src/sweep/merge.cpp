@@ -118,6 +118,9 @@ MergeSummary merge_run(const SweepSpec& spec, const PointSet& points, const std:
       root.set_attr("engine_version", engine_version);
       root.set_attr("spec_sha256", sha);
       root.set_attr("spec_name", spec.name);
+      // Comma-separated fix names, "none" for Stream's behaviour.
+      root.set_attr("scheduler_fixes",
+                    spec.fixes.empty() ? std::string("none") : spec.fixes.to_string());
       root.set_attr("hdf5_version", io::h5::library_version());
       root.set_attr("n_points", static_cast<std::int64_t>(points.size()));
       root.set_attr("n_shards", ms.shards);

@@ -314,6 +314,7 @@ BuiltPoint PointBuilder::build(const Point& p) const {
     throw InputError(f, "evaluation.priority", "expected memory or latency, got '" + pr + "'");
   }
   o.priority = pr;
+  o.fixes = spec_.fixes;
   const std::string obj = trim(fill(spec_.objective, "evaluation.objective"));
   if (obj == "edp") {
     o.objective = evaluate::Objective::kEdp;

@@ -447,12 +447,22 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::string& name,
   }
   spec.workload = field(root.required("workload"));
   if (auto ev = root.optional("evaluation")) {
-    ev->check_keys({"allocator", "priority", "objective", "ga_population", "ga_generations"});
+    ev->check_keys(
+        {"allocator", "priority", "objective", "ga_population", "ga_generations", "fixes"});
     if (auto n = ev->optional("allocator")) spec.allocator = field(*n);
     if (auto n = ev->optional("priority")) spec.priority = field(*n);
     if (auto n = ev->optional("objective")) spec.objective = field(*n);
     if (auto n = ev->optional("ga_population")) spec.ga_population = field(*n);
     if (auto n = ev->optional("ga_generations")) spec.ga_generations = field(*n);
+    if (auto n = ev->optional("fixes")) {
+      std::vector<std::string> names;
+      if (n->is_sequence()) {
+        for (const auto& e : n->elements()) names.push_back(field(e));
+      } else {
+        names.push_back(field(*n));
+      }
+      spec.fixes = scheduler::parse_fixes(names, spec.file, "evaluation.fixes");
+    }
   }
   check_param_use(spec, root);
   return spec;

@@ -154,4 +154,48 @@ TEST(CliEval, BadInputExits2) {
   EXPECT_EQ(r.code, 2) << r.out;
 }
 
+// --fix: ResNet-18 one row per CN with every conv split over K across the quad core's four
+// cores, so the cores share input tensors. share-fetches must fetch less from DRAM and say so
+// in the JSON; the default run lists no fix.
+TEST(CliEval, FixShareFetchesCutsDramTraffic) {
+  const auto dir = temp_dir();
+  const std::string base = "eval --workload zoo:resnet18 --accelerator " + kSrc +
+                           "/sweeps/hardware/stream2023/tpu_like_quad_core.yaml --mapping " + kSrc +
+                           "/sweeps/mapping/tpu_like_quad_core_oy_k4.yaml";
+  auto r = run(base + " --json " + (dir / "default.json").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = run(base + " --fix share-fetches --json " + (dir / "share.json").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "fixes share-fetches")) << r.out;
+  const auto a = read_json(dir / "default.json");
+  const auto b = read_json(dir / "share.json");
+  EXPECT_TRUE(a["scheduler_fixes"].is_array());
+  EXPECT_TRUE(a["scheduler_fixes"].empty());
+  EXPECT_EQ(b["scheduler_fixes"], nlohmann::json::array({"share-fetches"}));
+  EXPECT_LT(b["dram_traffic_bits"].get<std::int64_t>(), a["dram_traffic_bits"].get<std::int64_t>());
+  EXPECT_GT(b["energy_terms_pj"]["total_core_to_core_memory_energy"].get<double>(),
+            a["energy_terms_pj"]["total_core_to_core_memory_energy"].get<double>());
+  EXPECT_EQ(a["cn_count"], b["cn_count"]);
+  // "all" lists every fix.
+  r = run(base + " --fix all --json " + (dir / "all.json").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(read_json(dir / "all.json")["scheduler_fixes"],
+            nlohmann::json::array({"share-fetches", "wait-for-space"}));
+}
+
+TEST(CliEval, BadFixNameExits2NamingTheValidOnes) {
+  const std::string d = kRef + "/stream2023/R3_tpu_single_resnet18_lbl/inputs/";
+  const auto base = "eval -a " + d + "hardware/tpu_like_single_core.yaml -w " + d +
+                    "workload/resnet18.onnx -m " + d + "mapping/tpu_like_single_core_lbl.yaml";
+  auto r = run(base + " --fix share-fetches,faster");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_TRUE(has(r.out, "--fix")) << r.out;
+  EXPECT_TRUE(has(r.out, "'faster'")) << r.out;
+  EXPECT_TRUE(has(r.out, "share-fetches, wait-for-space, all, none")) << r.out;
+  // The fixes are for the Stream 2023 scheduler only.
+  r = run(base + " --fix all --semantics validation2023");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_TRUE(has(r.out, "stream2023")) << r.out;
+}
+
 }  // namespace

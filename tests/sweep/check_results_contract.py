@@ -73,10 +73,12 @@ with h5py.File(path, "r") as f:
           "workload dictionary")
     for a in ["schema", "schema_version", "engine_version", "spec_sha256", "start_utc",
               "end_utc", "n_ranks", "threads_per_rank", "hostnames", "command_line",
-              "slurm_job_id", "slurm_array_task_id", "hdf5_version", "n_points"]:
+              "slurm_job_id", "slurm_array_task_id", "hdf5_version", "n_points",
+              "scheduler_fixes"]:
         check(a in f.attrs, f"root attribute {a} missing")
     check(int(f.attrs["n_ranks"]) == 2, f"n_ranks {f.attrs.get('n_ranks')}")
     check(len(text(f.attrs["spec_sha256"])) == 64, "spec_sha256 length")
+    check(text(f.attrs["scheduler_fixes"]) == "none", "scheduler_fixes of a spec without fixes")
     check(text(f.attrs["start_utc"]).endswith("Z"), "start_utc ISO 8601 UTC")
     spec_text = text(f["provenance/sweep_spec"][0])
     check("name: small" in spec_text, "spec text dataset")

@@ -205,4 +205,19 @@ TEST(SweepCli, MergeAndPareto) {
   fs::remove_all(d);
 }
 
+// evaluation.fixes reaches results.h5 as the root attribute scheduler_fixes ("none" without;
+// the h5py contract test checks that case).
+TEST(SweepCli, SchedulerFixesRecordedInResults) {
+  const auto d = tmp("fixes");
+  const auto spec = write_spec(d, "  priority: memory",
+                               "  priority: memory\n  fixes: [wait-for-space, share-fetches]");
+  const auto run = d / "run";
+  const auto r = sh(kMpirun + "1 " + kExe + " sweep " + spec + " --out " + run.string() +
+                    " --quiet --no-pareto");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto f = stream::io::h5::File::open_read((run / "results.h5").string());
+  EXPECT_EQ(f.root().attr_string("scheduler_fixes"), "share-fetches,wait-for-space");
+  fs::remove_all(d);
+}
+
 }  // namespace

@@ -228,4 +228,25 @@ TEST(SweepSpec, InvalidFilledTemplateIsAnInputError) {
   EXPECT_THROW(b.build(expand_points(spec).point(0)), InputError);
 }
 
+TEST(SweepSpec, SchedulerFixesReachEveryPoint) {
+  const std::string axes = "  - product: {n: [2], array: [8], buf_kib: [256], dram_bw: [64]}\n";
+  // None by default: Stream's scheduler.
+  auto spec = parse(spec_text(axes));
+  EXPECT_TRUE(spec.fixes.empty());
+  EXPECT_TRUE(PointBuilder(spec).build(expand_points(spec).point(0)).spec.options.fixes.empty());
+  // A list of names.
+  spec = parse(spec_text(axes, "evaluation: {fixes: [share-fetches, wait-for-space]}\n"));
+  EXPECT_EQ(spec.fixes.to_string(), "share-fetches,wait-for-space");
+  const auto bp = PointBuilder(spec).build(expand_points(spec).point(0));
+  EXPECT_EQ(bp.spec.options.fixes, spec.fixes);
+  // "all".
+  spec = parse(spec_text(axes, "evaluation: {fixes: all}\n"));
+  EXPECT_EQ(spec.fixes, stream::scheduler::Fixes::all());
+  // An unknown name names the field and the valid names.
+  const auto e = error_of(spec_text(axes, "evaluation: {fixes: [share-fetch]}\n"));
+  EXPECT_TRUE(contains(e, "evaluation.fixes")) << e;
+  EXPECT_TRUE(contains(e, "unknown scheduler fix 'share-fetch'")) << e;
+  EXPECT_TRUE(contains(e, "share-fetches, wait-for-space, all, none")) << e;
+}
+
 }  // namespace

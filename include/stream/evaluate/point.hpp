@@ -50,6 +50,10 @@ struct PointOptions {
   /// Which Stream scheduler to reproduce. kValidation2023 (the June-2023 validation branch)
   /// also cuts the layers without CN groups, as that code did.
   scheduler::Semantics semantics = scheduler::Semantics::kStream2023;
+  /// Opt-in fixes of Stream's known scheduler bugs (README "Scheduler and eval"); none = Stream's
+  /// behaviour. Used by every schedule of the point, the allocator's fitness included; only with
+  /// kStream2023 semantics.
+  scheduler::Fixes fixes;
   /// Keep the whole schedule (per-CN times, transfers, memory curves) in PointResult::schedule.
   bool keep_schedule = false;
   /// With an allocator other than kFixed: put the chosen allocation, written as a mapping file

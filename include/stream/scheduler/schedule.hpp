@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stream/common/ids.hpp"
@@ -37,6 +38,46 @@ enum class Semantics : std::uint8_t {
   kValidation2023,
 };
 
+/// Opt-in fixes of bugs of Stream's scheduler (stream-model.md §11). The default, no fix, is
+/// Stream's exact behaviour (the references are reproduced with it). Stream2023 semantics only.
+enum class Fix : std::uint8_t {
+  /// Stream issue #70: a transfer's source is the holder whose transfer would end first (DRAM
+  /// or an on-chip copy, in flight included; ties -> on-chip), not the copy held longest (DRAM
+  /// for every constant tensor), so two cores needing one tensor fetch it from DRAM once.
+  kShareFetches = 0,
+  /// Stream commit e2f91a9b (2024-03): make_space returns max(t_fit, t_evictions) instead of
+  /// t, so an output that fits only later waits instead of overflowing the memory.
+  kWaitForSpace = 1,
+};
+inline constexpr int kNumFixes = 2;
+
+/// The fixes' names, in Fix order: share-fetches, wait-for-space.
+const std::array<const char*, kNumFixes>& fix_names();
+
+/// A set of fixes (empty = Stream's behaviour).
+class Fixes {
+ public:
+  bool has(Fix f) const { return (bits_ >> static_cast<unsigned>(f)) & 1U; }
+  void set(Fix f) { bits_ |= static_cast<std::uint8_t>(1U << static_cast<unsigned>(f)); }
+  bool empty() const { return bits_ == 0; }
+  static Fixes all();
+  /// The names of the fixes in the set, in Fix order.
+  std::vector<std::string> names() const;
+  /// The names joined by ',' ("" for none).
+  std::string to_string() const;
+  bool operator==(const Fixes&) const = default;
+
+ private:
+  std::uint8_t bits_ = 0;
+};
+
+/// Parses a comma-separated list of fix names or "all" ("" or "none": no fix); spaces around
+/// names are ignored. An unknown name throws InputError(file, field, ...) listing the valid ones.
+Fixes parse_fixes(std::string_view list, const std::string& file, const std::string& field);
+/// The same for a list of names.
+Fixes parse_fixes(const std::vector<std::string>& names, const std::string& file,
+                  const std::string& field);
+
 struct ScheduleOptions {
   Priority priority = Priority::kMemory;
   /// Layer operand names whose constant tensors are moved to their cores before the first CN
@@ -45,6 +86,8 @@ struct ScheduleOptions {
   Semantics semantics = Semantics::kStream2023;
   /// Record the transfer events and the memory curves (ScheduleResult::trace).
   bool record_trace = false;
+  /// Opt-in fixes of Stream's known bugs; must be empty with Semantics::kValidation2023.
+  Fixes fixes;
 };
 
 /// Everything one schedule needs. The pointers must outlive the call.

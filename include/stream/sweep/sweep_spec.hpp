@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "stream/scheduler/schedule.hpp"
+
 namespace stream::sweep {
 
 /// A parameter value: an integer, a real number or a string.
@@ -121,6 +123,9 @@ struct SweepSpec {
   Template objective = "edp";
   Template ga_population = "16";
   Template ga_generations = "16";
+  /// evaluation.fixes: opt-in fixes of Stream's scheduler bugs for every point (a list of names
+  /// or "all"; not a template). Recorded in results.h5 as the root attribute scheduler_fixes.
+  scheduler::Fixes fixes;
 
   int param_index(const std::string& name) const;  ///< -1 when absent
 };
