@@ -505,11 +505,7 @@ int Engine::earliest_source(int t, CoreId r, int rcv) {
     const hardware::Route* rt = acc_.route(from, r);
     if (rt == nullptr) continue;
     std::int64_t dur = 0;
-    for (int c : rt->channels) {
-      dur = std::max(dur,
-                     ceil_div(x.size_bits,
-                              acc_.channels[static_cast<std::size_t>(c)].bandwidth_bits_per_cycle));
-    }
+    for (int c : rt->channels) dur = std::max(dur, transfer_cycles(x.size_bits, acc_, c));
     // Data availability, receiver fit (no evictions), a common idle window on the route.
     const std::int64_t t_space = rtl.fit(x.size_bits, h.available_since);
     const std::int64_t end = window(rt->channels, t_space, dur) + dur;
