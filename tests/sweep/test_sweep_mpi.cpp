@@ -6,16 +6,15 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cmath>
 #include <filesystem>
 #include <thread>
 
 #include "stream/common/error.hpp"
-#include "stream/common/hash.hpp"
 #include "stream/io/h5.hpp"
 #include "stream/io/result_table.hpp"
 #include "stream/sweep/results.hpp"
 #include "stream/sweep/run.hpp"
+#include "support/fake_evaluator.hpp"
 
 namespace {
 
@@ -30,26 +29,7 @@ int rank() {
   return r;
 }
 
-/// A deterministic stand-in for evaluate_point.
-stream::evaluate::PointResult fake(const stream::evaluate::PointSpec& p) {
-  stream::evaluate::PointResult r;
-  double macs = 0;
-  stream::StableHasher h;
-  for (const auto& c : p.accelerator->cores) {
-    h.u64(c.spec->content_hash());
-    if (c.id != p.accelerator->offchip_core)
-      macs += static_cast<double>(c.spec->array.total_units());
-  }
-  h.str(p.workload->source).u64(p.accelerator->channels.size());
-  r.total_macs = p.workload->total_macs();
-  r.latency_cycles =
-      static_cast<std::int64_t>(std::ceil(static_cast<double>(r.total_macs) / macs)) +
-      static_cast<std::int64_t>(h.value() % 1000);
-  r.energy_pj = static_cast<double>(r.total_macs) * 0.5 + static_cast<double>(h.value() % 77);
-  r.edp_pj_cycles = r.energy_pj * static_cast<double>(r.latency_cycles);
-  if (h.value() % 7 == 0) r.status = stream::evaluate::PointStatus::kInfeasible;
-  return r;
-}
+using stream::test::fake_point_result;
 
 /// A fresh run directory named by rank 0 and shared with every rank.
 std::string shared_dir(const std::string& tag) {
@@ -82,7 +62,7 @@ TEST(SweepMpi, EveryPointOnceInOrderEqualToSerial) {
   o.chunk_size = 3;
   o.commit_points = 5;
   o.progress_seconds = 0;
-  const auto s = run_sweep(spec, pts, fake, o, MPI_COMM_WORLD);
+  const auto s = run_sweep(spec, pts, fake_point_result, o, MPI_COMM_WORLD);
   bool ok = s.outcome == RunOutcome::kComplete;
   if (rank() == 0) {
     EXPECT_EQ(s.evaluated, static_cast<std::int64_t>(pts.size()));
@@ -94,7 +74,7 @@ TEST(SweepMpi, EveryPointOnceInOrderEqualToSerial) {
     auto ref = make_table(spec);
     for (std::size_t i = 0; i < pts.size(); ++i) {
       const auto p = pts.point(i);
-      const auto r = fake(b.build(p).spec);
+      const auto r = fake_point_result(b.build(p).spec);
       append_row(ref, spec, p, r, static_cast<std::uint8_t>(r.status), 0);
     }
     for (std::size_t k = 0; k < t.columns.size(); ++k) {
@@ -113,7 +93,7 @@ TEST(SweepMpi, EveryPointOnceInOrderEqualToSerial) {
 
   // Resume: nothing left to do.
   o.resume = true;
-  const auto again = run_sweep(spec, pts, fake, o, MPI_COMM_WORLD);
+  const auto again = run_sweep(spec, pts, fake_point_result, o, MPI_COMM_WORLD);
   EXPECT_TRUE(all_ranks(again.outcome == RunOutcome::kComplete));
   if (rank() == 0) {
     EXPECT_EQ(again.already_done, static_cast<std::int64_t>(pts.size()));
@@ -132,7 +112,7 @@ TEST(SweepMpi, StopFlagCheckpointsAndResumeCompletes) {
   const Evaluator eval = [&](const stream::evaluate::PointSpec& p) {
     if (rank() == 1 && ++calls == 4) stop = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the others must not finish first
-    return fake(p);
+    return fake_point_result(p);
   };
   RunOptions o;
   o.out_dir = dir;
@@ -149,13 +129,13 @@ TEST(SweepMpi, StopFlagCheckpointsAndResumeCompletes) {
   stop = false;
   bool refused = false;
   try {
-    run_sweep(spec, pts, fake, o, MPI_COMM_WORLD);
+    run_sweep(spec, pts, fake_point_result, o, MPI_COMM_WORLD);
   } catch (const stream::InputError& e) {
     refused = std::string(e.what()).find("--resume") != std::string::npos;
   }
   EXPECT_TRUE(all_ranks(refused));
   o.resume = true;
-  const auto r = run_sweep(spec, pts, fake, o, MPI_COMM_WORLD);
+  const auto r = run_sweep(spec, pts, fake_point_result, o, MPI_COMM_WORLD);
   EXPECT_TRUE(all_ranks(r.outcome == RunOutcome::kComplete));
   if (rank() == 0) {
     EXPECT_GT(r.already_done, 0);
@@ -177,10 +157,10 @@ TEST(SweepMpi, JobArrayShardsThenMerge) {
   o.progress_seconds = 0;
   o.shard_count = 2;
   o.shard_index = 0;
-  const auto a = run_sweep(spec, pts, fake, o, MPI_COMM_WORLD);
+  const auto a = run_sweep(spec, pts, fake_point_result, o, MPI_COMM_WORLD);
   EXPECT_TRUE(all_ranks(a.outcome == RunOutcome::kShardComplete));
   o.shard_index = 1;
-  const auto b = run_sweep(spec, pts, fake, o, MPI_COMM_WORLD);
+  const auto b = run_sweep(spec, pts, fake_point_result, o, MPI_COMM_WORLD);
   EXPECT_TRUE(all_ranks(b.outcome == RunOutcome::kComplete));
   if (rank() == 0) {
     EXPECT_EQ(a.total + b.total, static_cast<std::int64_t>(pts.size()));

@@ -6,14 +6,13 @@
 #include <mpi.h>
 #include <unistd.h>
 
-#include <cmath>
 #include <filesystem>
 
-#include "stream/common/hash.hpp"
 #include "stream/io/h5.hpp"
 #include "stream/io/result_table.hpp"
 #include "stream/sweep/results.hpp"
 #include "stream/sweep/run.hpp"
+#include "support/fake_evaluator.hpp"
 
 namespace {
 
@@ -22,25 +21,7 @@ using namespace stream::sweep;
 
 const std::string kSpec = std::string(STREAM_TEST_DATA_DIR) + "/sweep/small.yaml";
 
-/// A deterministic stand-in for evaluate_point (a function of the built point only).
-stream::evaluate::PointResult fake(const stream::evaluate::PointSpec& p) {
-  stream::evaluate::PointResult r;
-  stream::StableHasher h;
-  double macs = 0;
-  for (const auto& c : p.accelerator->cores) {
-    h.u64(c.spec->content_hash());
-    if (c.id != p.accelerator->offchip_core)
-      macs += static_cast<double>(c.spec->array.total_units());
-  }
-  h.str(p.workload->source).u64(p.accelerator->channels.size()).u64(p.mapping->entries.size());
-  r.total_macs = p.workload->total_macs();
-  r.latency_cycles =
-      static_cast<std::int64_t>(std::ceil(static_cast<double>(r.total_macs) / macs)) +
-      static_cast<std::int64_t>(h.value() % 1000);
-  r.energy_pj = static_cast<double>(r.total_macs) * 0.5 + static_cast<double>(h.value() % 77);
-  r.edp_pj_cycles = r.energy_pj * static_cast<double>(r.latency_cycles);
-  return r;
-}
+using stream::test::fake_point_result;
 
 TEST(SweepThreads, OneRankAnyThreadCountEqualToSerial) {
   int size = 0;
@@ -53,7 +34,7 @@ TEST(SweepThreads, OneRankAnyThreadCountEqualToSerial) {
   auto ref = make_table(spec);
   for (std::size_t i = 0; i < pts.size(); ++i) {
     const auto p = pts.point(i);
-    const auto r = fake(b.build(p).spec);
+    const auto r = fake_point_result(b.build(p).spec);
     append_row(ref, spec, p, r, static_cast<std::uint8_t>(r.status), 0);
   }
   for (int threads : {1, 2, 3}) {
@@ -68,7 +49,7 @@ TEST(SweepThreads, OneRankAnyThreadCountEqualToSerial) {
     o.chunk_size = 7;
     o.commit_points = 10;
     o.progress_seconds = 0;
-    const auto s = run_sweep(spec, pts, fake, o, MPI_COMM_WORLD);
+    const auto s = run_sweep(spec, pts, fake_point_result, o, MPI_COMM_WORLD);
     EXPECT_EQ(s.outcome, RunOutcome::kComplete) << threads << " threads";
     EXPECT_EQ(s.evaluated, static_cast<std::int64_t>(pts.size())) << threads << " threads";
     const auto f = stream::io::h5::File::open_read(dir + "/results.h5");
