@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -303,7 +304,9 @@ void print_front(const std::string& path, const std::vector<std::string>& object
       dicts[c] = root.open_group("dims").read_strings(c);
     }
   }
-  auto cell = [&](const std::string& c, std::size_t r) -> std::string {
+  // The terminal table rounds fractions (to 0.1 above 10^4, else to 6 significant digits); the
+  // CSV keeps every value exactly (shortest round-trip text).
+  auto cell = [&](const std::string& c, std::size_t r, bool exact) -> std::string {
     const auto& col = t.at(c);
     if (c == "point_id") {
       return std::to_string(col.get<std::uint64_t>(r));
@@ -313,7 +316,11 @@ void print_front(const std::string& path, const std::vector<std::string>& object
       const auto code = static_cast<std::size_t>(col.as_double(r));
       return code < it->second.size() ? it->second[code] : "?";
     }
-    return num(col.as_double(r));
+    const double v = col.as_double(r);
+    if (exact || !std::isfinite(v) || (v == std::floor(v) && std::fabs(v) < 0x1p53)) return num(v);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, std::fabs(v) >= 1e4 ? "%.1f" : "%.6g", v);
+    return buf;
   };
   std::string title = "Pareto front (" + std::to_string(rows.size()) + " of " +
                       std::to_string(t.n_rows()) + " points; minimising";
@@ -323,7 +330,7 @@ void print_front(const std::string& path, const std::vector<std::string>& object
   Table out(cols);
   for (auto r : rows) {
     std::vector<std::string> row;
-    for (const auto& c : cols) row.push_back(cell(c, r));
+    for (const auto& c : cols) row.push_back(cell(c, r, false));
     out.add(std::move(row));
   }
   out.print(os);
@@ -333,7 +340,7 @@ void print_front(const std::string& path, const std::vector<std::string>& object
     for (std::size_t k = 0; k < cols.size(); ++k) f2 << (k ? "," : "") << cols[k];
     f2 << "\n";
     for (auto r : rows) {
-      for (std::size_t k = 0; k < cols.size(); ++k) f2 << (k ? "," : "") << cell(cols[k], r);
+      for (std::size_t k = 0; k < cols.size(); ++k) f2 << (k ? "," : "") << cell(cols[k], r, true);
       f2 << "\n";
     }
     os << "wrote " << csv << "\n";

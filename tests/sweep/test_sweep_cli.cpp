@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -197,7 +198,19 @@ TEST(SweepCli, MergeAndPareto) {
   std::getline(in, header);
   EXPECT_EQ(header.rfind("point_id,workload,granularity", 0), 0u) << header;
   int lines = 0;
-  for (std::string l; std::getline(in, l);) ++lines;
+  for (std::string l; std::getline(in, l);) {
+    ++lines;
+    // The CSV keeps energy_pj exactly; the terminal table shows it rounded (0.1 pJ above 10^4).
+    const std::string e = l.substr(l.rfind(',') + 1);
+    const double v = std::stod(e);
+    char shown[64];
+    if (v == std::floor(v)) {
+      std::snprintf(shown, sizeof shown, "%.0f", v);
+    } else {
+      std::snprintf(shown, sizeof shown, std::fabs(v) >= 1e4 ? "%.1f" : "%.6g", v);
+    }
+    EXPECT_TRUE(has(r.out, std::string(" ") + shown + "\n")) << shown << "\n" << r.out;
+  }
   EXPECT_GE(lines, 2) << "one front per workload";
   r = sh(kExe + " pareto " + (run / "results.h5").string() + " --objectives latency,energy_pj");
   EXPECT_EQ(r.code, 2) << r.out;
