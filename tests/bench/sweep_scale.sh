@@ -25,13 +25,18 @@ run() {
   shift 3
   local log=$work/log.$$
   local t0 t1
+  rm -f "$work"/rss.*
   t0=$(date +%s.%N)
-  mpirun_ -np "$np" /usr/bin/time -f "maxrss_kb %M" "$exe" sweep "$spec" --out "$out" \
-    --threads 1 --no-pareto --progress-interval 30 "$@" >"$log" 2>&1
+  # Each rank's max RSS goes to its own file (a rank's last stderr line can be lost in mpirun's
+  # forwarding when the run is short).
+  # shellcheck disable=SC2016
+  mpirun_ -np "$np" sh -c '/usr/bin/time -f "%M" -o "$0.$OMPI_COMM_WORLD_RANK" "$@"' "$work/rss" \
+    "$exe" sweep "$spec" --out "$out" --threads 1 --no-pareto --progress-interval 30 "$@" \
+    >"$log" 2>&1
   t1=$(date +%s.%N)
-  local n rss
+  local n rss=""
   n=$(sed -n 's/.* \([0-9]*\) to evaluate on .*/\1/p' "$log" | head -1)
-  rss=$(awk '/^maxrss_kb/ {print $2}' "$log" | tr '\n' ' ')
+  for ((k = 0; k < np; ++k)); do rss="$rss $(tail -1 "$work/rss.$k")"; done
   echo "$(echo "$t1 - $t0" | bc -l) $n $rss"
 }
 
