@@ -20,6 +20,15 @@ const std::string kExe = STREAM_HPC_EXE;
 const std::string kRef = std::string(STREAM_TEST_DATA_DIR) + "/reference";
 const std::string kSrc = STREAM_SOURCE_DIR;
 
+const std::string kR3Inputs = kRef + "/stream2023/R3_tpu_single_resnet18_lbl/inputs/";
+
+/// eval on run R3's inputs (ResNet-18 layer by layer, TPU-like single core).
+std::string r3_eval() {
+  const std::string& d = kR3Inputs;
+  return "eval -a " + d + "hardware/tpu_like_single_core.yaml -w " + d +
+         "workload/resnet18.onnx -m " + d + "mapping/tpu_like_single_core_lbl.yaml";
+}
+
 using Result = stream::test::CommandResult;
 
 Result run(const std::string& args) { return stream::test::run_shell(kExe + " " + args + " 2>&1"); }
@@ -138,9 +147,7 @@ TEST(CliEval, InfeasiblePointExits3WithReason) {
 }
 
 TEST(CliEval, BadInputExits2) {
-  const std::string d = kRef + "/stream2023/R3_tpu_single_resnet18_lbl/inputs/";
-  const auto base = "eval -a " + d + "hardware/tpu_like_single_core.yaml -w " + d +
-                    "workload/resnet18.onnx -m " + d + "mapping/tpu_like_single_core_lbl.yaml";
+  const std::string base = r3_eval();
   auto r = run(base + " --priority fastest");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_TRUE(has(r.out, "fastest")) << r.out;
@@ -149,6 +156,7 @@ TEST(CliEval, BadInputExits2) {
   r = run(base + " --costs /nonexistent/costs.csv");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_TRUE(has(r.out, "/nonexistent/costs.csv")) << r.out;
+  const std::string& d = kR3Inputs;
   r = run("eval -a " + d + "hardware/tpu_like_single_core.yaml -w zoo:nonexistent -m " + d +
           "mapping/tpu_like_single_core_lbl.yaml");
   EXPECT_EQ(r.code, 2) << r.out;
@@ -184,9 +192,7 @@ TEST(CliEval, FixShareFetchesCutsDramTraffic) {
 }
 
 TEST(CliEval, BadFixNameExits2NamingTheValidOnes) {
-  const std::string d = kRef + "/stream2023/R3_tpu_single_resnet18_lbl/inputs/";
-  const auto base = "eval -a " + d + "hardware/tpu_like_single_core.yaml -w " + d +
-                    "workload/resnet18.onnx -m " + d + "mapping/tpu_like_single_core_lbl.yaml";
+  const std::string base = r3_eval();
   auto r = run(base + " --fix share-fetches,faster");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_TRUE(has(r.out, "--fix")) << r.out;

@@ -1,12 +1,17 @@
 #pragma once
 // A deterministic stand-in for evaluate_point in the sweep engine's tests: a cheap function of
 // the built point only (cores, workload, channels, mapping), with every point whose hash is a
-// multiple of 7 marked infeasible, so tests can compare any run with a serial evaluation.
+// multiple of 7 marked infeasible, so tests can compare any run with a serial evaluation
+// (fake_serial_table).
 #include <cmath>
 #include <cstdint>
 
 #include "stream/common/hash.hpp"
 #include "stream/evaluate/point.hpp"
+#include "stream/io/result_table.hpp"
+#include "stream/sweep/point_builder.hpp"
+#include "stream/sweep/results.hpp"
+#include "stream/sweep/sweep_spec.hpp"
 
 namespace stream::test {
 
@@ -28,6 +33,18 @@ inline evaluate::PointResult fake_point_result(const evaluate::PointSpec& p) {
   r.edp_pj_cycles = r.energy_pj * static_cast<double>(r.latency_cycles);
   if (h.value() % 7 == 0) r.status = evaluate::PointStatus::kInfeasible;
   return r;
+}
+
+/// The results table of every point evaluated with fake_point_result, serially, in point order.
+inline io::Table fake_serial_table(const sweep::SweepSpec& spec, const sweep::PointSet& pts) {
+  const sweep::PointBuilder b(spec);
+  auto t = sweep::make_table(spec);
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const auto p = pts.point(i);
+    const auto r = fake_point_result(b.build(p).spec);
+    sweep::append_row(t, spec, p, r, static_cast<std::uint8_t>(r.status), 0);
+  }
+  return t;
 }
 
 }  // namespace stream::test

@@ -69,14 +69,7 @@ TEST(SweepMpi, EveryPointOnceInOrderEqualToSerial) {
     const auto f = stream::io::h5::File::open_read(dir + "/results.h5");
     const auto t = stream::io::read_table(f.root().open_group("points"));
     ok &= t.n_rows() == pts.size();
-    // Serial reference, row by row.
-    const PointBuilder b(spec);
-    auto ref = make_table(spec);
-    for (std::size_t i = 0; i < pts.size(); ++i) {
-      const auto p = pts.point(i);
-      const auto r = fake_point_result(b.build(p).spec);
-      append_row(ref, spec, p, r, static_cast<std::uint8_t>(r.status), 0);
-    }
+    const auto ref = stream::test::fake_serial_table(spec, pts);
     for (std::size_t k = 0; k < t.columns.size(); ++k) {
       const auto& c = t.columns[k];
       if (is_timing_column(c.name)) continue;

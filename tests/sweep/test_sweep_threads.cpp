@@ -29,14 +29,7 @@ TEST(SweepThreads, OneRankAnyThreadCountEqualToSerial) {
   ASSERT_EQ(size, 1);
   const auto spec = read_sweep_spec(kSpec);
   const auto pts = expand_points(spec);
-  // Serial reference, row by row.
-  const PointBuilder b(spec);
-  auto ref = make_table(spec);
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    const auto p = pts.point(i);
-    const auto r = fake_point_result(b.build(p).spec);
-    append_row(ref, spec, p, r, static_cast<std::uint8_t>(r.status), 0);
-  }
+  const auto ref = stream::test::fake_serial_table(spec, pts);
   for (int threads : {1, 2, 3}) {
     const std::string dir =
         (fs::temp_directory_path() /
